@@ -1,0 +1,187 @@
+"""The `acorn` command: run the pipeline once, start the UI, serve the sandbox, list outbound documents."""
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from orchestration.project import PROJECT_ROOT
+from orchestration.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("acorn")
+
+# Telemetry of dlt, dbt and Dagster is off for every process acorn starts.
+QUIET_ENVIRONMENT = {
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DO_NOT_TRACK": "1",
+    "DAGSTER_DISABLE_TELEMETRY": "true",
+}
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+    granularity: op
+"""
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Set the variables every acorn process needs, and create the data folders."""
+    for key, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    # bin/dbt answers `dbt --version` locally; the real one asks PyPI for the latest release.
+    path_entries = [str(PROJECT_ROOT / "bin"), str(Path(sys.executable).parent)]
+    os.environ["PATH"] = os.pathsep.join([*path_entries, os.environ.get("PATH", "")])
+    os.environ["ACORN_HOME"] = str(settings.home)
+    os.environ["ACORN_WAREHOUSE"] = str(settings.warehouse_path)
+    dagster_home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.home / ".dagster_home")))
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = dagster_home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text(DAGSTER_YAML)
+    for folder in (settings.data_dir, settings.inbox_dir, settings.archive_dir, settings.ledger_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+@contextlib.contextmanager
+def target_api(settings: Settings, scenario: Path | None = None) -> Iterator[Settings]:
+    """Start the sandbox for the duration of the block when it is the target."""
+    if settings.target != "sandbox":
+        yield settings
+        return
+    if settings.sandbox_url:
+        # A sandbox started separately (`acorn sandbox serve`); use it as it is.
+        yield settings
+        return
+    from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, SandboxConfig, SandboxServer
+
+    config_fields = {
+        "seed": settings.sandbox_seed,
+        "profile": settings.sandbox_profile,
+        "inbox_dir": settings.inbox_dir,
+        "port": 0,
+    }
+    if "state_file" in SandboxConfig.__dataclass_fields__:
+        config_fields["state_file"] = settings.data_dir / "sandbox" / "state.jsonl"
+    if scenario is not None:
+        config_fields["scenario_file"] = scenario
+    with SandboxServer(SandboxConfig(**config_fields)) as server:
+        os.environ["ACORN_SANDBOX_URL"] = server.base_url
+        os.environ["ACORN_LWA_CLIENT_ID"] = SANDBOX_CLIENT_ID
+        os.environ["ACORN_LWA_CLIENT_SECRET"] = SANDBOX_CLIENT_SECRET
+        os.environ["ACORN_LWA_REFRESH_TOKEN"] = SANDBOX_REFRESH_TOKEN
+        print(f"sandbox: serving the {settings.sandbox_profile} profile (seed {settings.sandbox_seed}) at {server.base_url}")
+        try:
+            yield load_settings(settings.home)
+        finally:
+            for key in ("ACORN_SANDBOX_URL", "ACORN_LWA_CLIENT_ID", "ACORN_LWA_CLIENT_SECRET", "ACORN_LWA_REFRESH_TOKEN"):
+                os.environ.pop(key, None)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    settings = _settings_with_overrides(args)
+    prepare_environment(settings)
+    started = time.monotonic()
+    with target_api(settings, scenario=args.scenario) as settings:
+        from orchestration.project import prepare_manifest
+
+        prepare_manifest()
+        from orchestration.summary import print_summary, run_job
+
+        result = run_job(args.job)
+        elapsed = time.monotonic() - started
+    return print_summary(result, settings, elapsed)
+
+
+def command_ui(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    prepare_environment(settings)
+    with target_api(settings):
+        from orchestration.project import prepare_manifest
+
+        prepare_manifest()
+        command = [
+            sys.executable, "-m", "dagster", "dev",
+            "-m", "orchestration.definitions",
+            "-h", "127.0.0.1", "-p", str(args.port),
+        ]  # fmt: skip
+        print(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
+        # A background shell starts children with SIGINT ignored, and Dagster maps SIGTERM onto
+        # its SIGINT handler; resetting SIGINT in the child lets both signals stop it.
+        process = subprocess.Popen(command, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)
+            return process.wait()
+
+
+def command_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.__main__ import main as sandbox_main
+
+    return sandbox_main(args.sandbox_args)
+
+
+def command_outbound(args: argparse.Namespace) -> int:
+    from orchestration.summary import print_outbound
+
+    return print_outbound(load_settings(), state=args.state)
+
+
+def _settings_with_overrides(args: argparse.Namespace) -> Settings:
+    if args.seed is not None:
+        os.environ["ACORN_SANDBOX_SEED"] = str(args.seed)
+    if args.profile is not None:
+        os.environ["ACORN_SANDBOX_PROFILE"] = args.profile
+    if args.scenario is not None and "ACORN_DATA_DIR" not in os.environ:
+        # A scenario gets a warehouse of its own, beside the default one.
+        os.environ["ACORN_DATA_DIR"] = str(Path("data") / "scenarios" / Path(args.scenario).stem)
+    return load_settings()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="acorn", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the whole pipeline once, in this process")
+    run.add_argument("--job", default="acorn_job", help="Dagster job to run (default: acorn_job, everything)")
+    run.add_argument("--seed", type=int, help="sandbox data seed (default: [acorn.sandbox] seed)")
+    run.add_argument("--profile", help="sandbox data profile: small or medium (default: small)")
+    run.add_argument("--scenario", type=Path, help="serve this scenario file from the sandbox instead of generated data")
+    run.set_defaults(handler=command_run)
+
+    ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000, help="port of the UI (default: 3000)")
+    ui.set_defaults(handler=command_ui)
+
+    sandbox = commands.add_parser("sandbox", help="run the sandbox on its own (see 'acorn sandbox serve --help')")
+    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
+    sandbox.set_defaults(handler=command_sandbox)
+
+    outbound = commands.add_parser("outbound", help="list outbound documents by state, with their reasons")
+    outbound.add_argument("--state", help="only documents in this state (e.g. held, needs_review, failure)")
+    outbound.set_defaults(handler=command_outbound)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except SettingsError as error:
+        print(f"acorn: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""dlt loads as Dagster assets: the vendor API feeds and the vendor's own export files."""
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from orchestration.resources import POOL, AcornResource
+from orchestration.settings import load_settings
+from sources.inbox import inbox_source
+from sources.pipeline import make_pipeline
+from sources.vendor_api import vendor_api_source
+
+RAW_SCHEMA = "raw_vendor"
+ORDER_FEEDS = ("purchase_orders", "purchase_order_items", "purchase_order_status", "purchase_order_status_items")
+REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory")
+INBOX_FEEDS = ("vendor_shipments", "vendor_stock", "vendor_catalogue")
+
+
+class RawTableTranslator(DagsterDltTranslator):
+    """Keys each dlt resource by the table it writes: `raw_vendor/<resource>`."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(key=dg.AssetKey([RAW_SCHEMA, data.resource.name]), deps=[], group_name="ingest")
+
+
+def _vendor_source(acorn: AcornResource | None = None):
+    if acorn is None:
+        # The definition-time source only lists resources; it never calls the API.
+        return vendor_api_source(client_factory=_no_client)
+    settings = acorn.settings()
+    return vendor_api_source(
+        client_factory=acorn.client,
+        account=settings.account,
+        lookback_days=settings.lookback_days,
+        marketplace_ids=settings.marketplace_ids,
+    )
+
+
+def _no_client():
+    raise RuntimeError("the definition-time vendor source cannot call the API")
+
+
+def _pipeline(name: str, acorn: AcornResource | None = None):
+    # One dlt pipeline per source, so their states and working folders stay apart.
+    settings = acorn.settings() if acorn is not None else load_settings()
+    return make_pipeline(settings.warehouse_path, settings.pipelines_dir, pipeline_name=f"acorn_{name}")
+
+
+@dlt_assets(
+    dlt_source=_vendor_source(),
+    dlt_pipeline=_pipeline("vendor_api"),
+    name="vendor_api",
+    dagster_dlt_translator=RawTableTranslator(),
+    pool=POOL,
+)
+def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource):
+    """Load purchase orders, order status and vendor reports from the Selling Partner API."""
+    # A new source object per run: dagster-dlt 0.29 edits the schema of the source it is given,
+    # and a reused object fails on its second run with KeyError 'name'.
+    yield from dlt.run(context=context, dlt_source=_vendor_source(acorn), dlt_pipeline=_pipeline("vendor_api", acorn))
+
+
+@dlt_assets(
+    dlt_source=inbox_source(inbox_dir=load_settings().inbox_dir),
+    dlt_pipeline=_pipeline("vendor_inbox"),
+    name="vendor_inbox",
+    dagster_dlt_translator=RawTableTranslator(),
+    pool=POOL,
+)
+def vendor_inbox_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource):
+    """Load the shipment, stock and catalogue exports of the vendor's own systems."""
+    settings = acorn.settings()
+    yield from dlt.run(
+        context=context, dlt_source=inbox_source(inbox_dir=settings.inbox_dir), dlt_pipeline=_pipeline("vendor_inbox", acorn)
+    )

@@ -1,0 +1,82 @@
+"""Outbound documents: acknowledgements, ASNs and invoices, built from the validated models,
+recorded in the ledger, submitted once, and followed until Amazon gives a verdict."""
+
+import duckdb
+import dagster as dg
+
+from orchestration.outbound.ledger import Ledger
+from orchestration.outbound.submit import ACKNOWLEDGEMENT, INVOICE, SHIPMENT_CONFIRMATION, DocumentKind, plan_documents, poll_transactions, record_and_submit, utc_now
+from orchestration.resources import POOL, AcornResource
+
+ACKNOWLEDGEMENTS = dg.AssetKey(["outbound", "acknowledgements"])
+SHIPMENT_CONFIRMATIONS = dg.AssetKey(["outbound", "shipment_confirmations"])
+INVOICES = dg.AssetKey(["outbound", "invoices"])
+TRANSACTIONS = dg.AssetKey(["outbound", "transactions"])
+
+
+def _models(kind: DocumentKind) -> list[dg.AssetKey]:
+    tables = [kind.lines_table] + ([kind.header_table] if kind.header_table else [])
+    return [dg.AssetKey(table.split(".")) for table in tables]
+
+
+def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: DocumentKind) -> dg.MaterializeResult:
+    settings = acorn.settings()
+    with duckdb.connect(str(settings.warehouse_path)) as con, acorn.client() as client:
+        con.execute("set TimeZone = 'UTC'")
+        ledger = Ledger(con, settings.ledger_dir)
+        planned = plan_documents(con, kind, utc_now())
+        summary = record_and_submit(ledger, client, kind, planned, on_event=context.log.info)
+        counts = ledger.counts_by_state().get(kind.name, {})
+    context.log.info(
+        f"{kind.name}: {summary.planned} in the outbound models, {summary.built} new, "
+        f"{summary.submitted} submitted, {summary.held} held, {summary.already_in_ledger} already in the ledger"
+    )
+    metadata = {**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)}
+    if summary.held_reasons:
+        metadata["held_reasons"] = dg.MetadataValue.json(summary.held_reasons)
+    return dg.MaterializeResult(asset_key=context.asset_key, metadata=metadata)
+
+
+@dg.asset(key=ACKNOWLEDGEMENTS, deps=_models(ACKNOWLEDGEMENT), group_name="outbound", kinds={"python", "duckdb"}, pool=POOL)
+def acknowledgements(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
+    """One acknowledgement per new purchase order, from outbound_acknowledgement_lines."""
+    return _send(context, acorn, ACKNOWLEDGEMENT)
+
+
+@dg.asset(
+    key=SHIPMENT_CONFIRMATIONS,
+    deps=[*_models(SHIPMENT_CONFIRMATION), ACKNOWLEDGEMENTS],
+    group_name="outbound",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+)
+def shipment_confirmations(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
+    """One ASN per vendor shipment, from outbound_shipment_confirmations and its lines."""
+    return _send(context, acorn, SHIPMENT_CONFIRMATION)
+
+
+@dg.asset(
+    key=INVOICES,
+    deps=[*_models(INVOICE), SHIPMENT_CONFIRMATIONS],
+    group_name="outbound",
+    kinds={"python", "duckdb"},
+    pool=POOL,
+)
+def invoices(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
+    """One invoice per shipment and purchase order, from outbound_invoices and its lines."""
+    return _send(context, acorn, INVOICE)
+
+
+@dg.asset(key=TRANSACTIONS, deps=[ACKNOWLEDGEMENTS, SHIPMENT_CONFIRMATIONS, INVOICES], group_name="outbound", kinds={"python", "duckdb"}, pool=POOL)
+def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
+    """The verdict of every submitted document, polled from Amazon's transaction status API."""
+    settings = acorn.settings()
+    with duckdb.connect(str(settings.warehouse_path)) as con, acorn.client() as client:
+        con.execute("set TimeZone = 'UTC'")
+        ledger = Ledger(con, settings.ledger_dir)
+        summary = poll_transactions(ledger, client, deadline_seconds=settings.poll_seconds, on_event=context.log.info)
+        counts = ledger.counts_by_state()
+    context.log.info(
+        f"transactions: {summary.success} Success, {summary.failure} Failure, {summary.still_processing} still Processing"
+    )
+    return dg.MaterializeResult(metadata={**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)})

@@ -1,0 +1,56 @@
+"""dbt models as Dagster assets: staging, intermediate, marts and outbound models."""
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.project import DBT_WRAPPER, dbt_project
+from orchestration.resources import POOL, AcornResource
+
+ANALYTICS_SCHEMA = "analytics"
+
+
+class AcornDbtTranslator(DagsterDbtTranslator):
+    """Keys dbt sources by their warehouse table and models by `analytics/<model>`."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return dg.AssetKey([ANALYTICS_SCHEMA, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        path = dbt_resource_props.get("original_file_path", "")
+        if "/outbound/" in path or dbt_resource_props["name"].startswith("outbound_"):
+            return "outbound_models"
+        if "/marts/" in path:
+            return "marts"
+        return "transform"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project,
+        dbt_executable=str(DBT_WRAPPER) if DBT_WRAPPER.exists() else "dbt",
+    )
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=AcornDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+    pool=POOL,
+)
+def acorn_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, acorn: AcornResource):
+    """Build and test every dbt model on the warehouse file."""
+    settings = acorn.settings()
+    # profiles.yml reads the warehouse path from the environment of the dbt process.
+    os.environ["ACORN_WAREHOUSE"] = str(settings.warehouse_path)
+    run_vars = {"run_date": datetime.now(UTC).date().isoformat()}
+    yield from dbt.cli(["build", "--vars", json.dumps(run_vars)], context=context).stream()

@@ -1,0 +1,270 @@
+"""The outbound ledger: every document acorn builds, its state and its history.
+
+Amazon keeps no copy of acknowledgements, ASNs or invoices that a vendor can read back, so the
+ledger is the record. It lives in the warehouse (`outbound.documents`, `outbound.document_events`)
+and every state change is also appended to a JSON Lines file under the ledger folder, so losing
+the warehouse file loses no record of what was sent.
+
+A document id is submitted at most once. The state `submitting` is written (and the file line
+flushed to disk) before the POST; a process that dies before it records the transaction id
+leaves the document in `submitting`, and the next run turns that into `needs_review` instead of
+sending it again.
+"""
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+STATES = (
+    "built",
+    "validated",
+    "held",
+    "submitting",
+    "accepted",
+    "success",
+    "failure",
+    "needs_review",
+    "retired",
+)
+
+# Which state may follow which. A document never goes back to `submitting` once it has left it,
+# except through a person's review (`needs_review` or `held` -> `validated`).
+TRANSITIONS = {
+    "built": {"validated", "held"},
+    "validated": {"submitting", "held"},
+    "submitting": {"accepted", "failure", "needs_review"},
+    "accepted": {"success", "failure", "needs_review"},
+    "held": {"validated", "retired"},
+    "needs_review": {"validated", "retired", "success", "failure"},
+    "success": set(),
+    "failure": {"retired"},
+    "retired": set(),
+}
+
+SCHEMA_SQL = """
+create schema if not exists outbound;
+create table if not exists outbound.documents (
+    document_id varchar primary key,
+    document_type varchar not null,
+    business_id varchar not null,
+    payload_sha256 varchar not null,
+    payload varchar not null,
+    state varchar not null,
+    hold_reason varchar,
+    transaction_id varchar,
+    transaction_status varchar,
+    errors varchar,
+    created_at timestamptz not null,
+    updated_at timestamptz not null
+);
+create table if not exists outbound.document_events (
+    document_id varchar not null,
+    state varchar not null,
+    detail varchar,
+    at timestamptz not null
+);
+"""
+
+
+class LedgerError(RuntimeError):
+    """A ledger operation that would break the exactly-once rules."""
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    document_id: str
+    document_type: str
+    business_id: str
+    payload_sha256: str
+    payload: dict
+    state: str
+    hold_reason: str | None
+    transaction_id: str | None
+    transaction_status: str | None
+    errors: list | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL)
+
+
+class Ledger:
+    """The ledger on an open read-write warehouse connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, ledger_dir: Path):
+        self.con = con
+        self.ledger_dir = Path(ledger_dir)
+        self.ledger_dir.mkdir(parents=True, exist_ok=True)
+        ensure_schema(con)
+
+    # Reading
+
+    def get(self, document_id: str) -> LedgerEntry | None:
+        row = self.con.execute(
+            "select * from outbound.documents where document_id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            return None
+        columns = [description[0] for description in self.con.description]
+        return _entry(dict(zip(columns, row, strict=True)))
+
+    def entries(self, state: str | None = None, document_type: str | None = None) -> list[LedgerEntry]:
+        query = "select * from outbound.documents where 1 = 1"
+        params: list = []
+        if state is not None:
+            query += " and state = ?"
+            params.append(state)
+        if document_type is not None:
+            query += " and document_type = ?"
+            params.append(document_type)
+        cursor = self.con.execute(query + " order by created_at, document_id", params)
+        columns = [description[0] for description in cursor.description]
+        return [_entry(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+
+    def counts_by_state(self) -> dict[str, dict[str, int]]:
+        rows = self.con.execute(
+            "select document_type, state, count(*) from outbound.documents group by all order by all"
+        ).fetchall()
+        counts: dict[str, dict[str, int]] = {}
+        for document_type, state, count in rows:
+            counts.setdefault(document_type, {})[state] = count
+        return counts
+
+    def history(self, document_id: str) -> list[tuple[str, str | None, datetime]]:
+        return self.con.execute(
+            "select state, detail, at from outbound.document_events where document_id = ? order by at, rowid",
+            [document_id],
+        ).fetchall()
+
+    # Writing
+
+    def record_built(self, document_id: str, document_type: str, business_id: str, payload: dict, sha256: str) -> None:
+        if self.get(document_id) is not None:
+            raise LedgerError(f"document {document_id} is already in the ledger; a document is built once")
+        now = _now()
+        self.con.execute(
+            "insert into outbound.documents values (?, ?, ?, ?, ?, 'built', null, null, null, null, ?, ?)",
+            [document_id, document_type, business_id, sha256, _dumps(payload), now, now],
+        )
+        self._event(document_id, "built", f"{document_type} {business_id} sha256={sha256}", now, payload)
+
+    def transition(
+        self,
+        document_id: str,
+        state: str,
+        detail: str | None = None,
+        *,
+        hold_reason: str | None = None,
+        transaction_id: str | None = None,
+        transaction_status: str | None = None,
+        errors: list | None = None,
+    ) -> None:
+        entry = self.get(document_id)
+        if entry is None:
+            raise LedgerError(f"document {document_id} is not in the ledger")
+        if state not in TRANSITIONS[entry.state]:
+            raise LedgerError(
+                f"document {document_id} cannot go from {entry.state} to {state}; "
+                f"allowed next states: {', '.join(sorted(TRANSITIONS[entry.state])) or 'none'}"
+            )
+        now = _now()
+        self.con.execute(
+            """
+            update outbound.documents set
+                state = ?,
+                hold_reason = coalesce(?, hold_reason),
+                transaction_id = coalesce(?, transaction_id),
+                transaction_status = coalesce(?, transaction_status),
+                errors = coalesce(?, errors),
+                updated_at = ?
+            where document_id = ?
+            """,
+            [
+                state,
+                hold_reason,
+                transaction_id,
+                transaction_status,
+                None if errors is None else _dumps(errors),
+                now,
+                document_id,
+            ],
+        )
+        extra = {
+            key: value
+            for key, value in {
+                "hold_reason": hold_reason,
+                "transaction_id": transaction_id,
+                "transaction_status": transaction_status,
+                "errors": errors,
+            }.items()
+            if value is not None
+        }
+        self._event(document_id, state, detail, now, extra=extra)
+
+    def recover_interrupted(self) -> list[str]:
+        """Move documents left in `submitting` by a dead process to `needs_review`."""
+        stranded = [entry.document_id for entry in self.entries(state="submitting")]
+        for document_id in stranded:
+            self.transition(
+                document_id,
+                "needs_review",
+                "the process stopped between sending and recording the transaction id; "
+                "check with Amazon whether it arrived before releasing it",
+            )
+        return stranded
+
+    def _event(self, document_id: str, state: str, detail: str | None, at: datetime, payload=None, extra=None) -> None:
+        self.con.execute(
+            "insert into outbound.document_events values (?, ?, ?, ?)", [document_id, state, detail, at]
+        )
+        record = {"at": at.isoformat(), "document_id": document_id, "state": state, "detail": detail}
+        if payload is not None:
+            record["payload"] = payload
+        if extra:
+            record.update(extra)
+        path = self.ledger_dir / f"{at:%Y-%m-%d}.jsonl"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(_dumps(record) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def read_ledger_files(ledger_dir: Path) -> Iterator[dict]:
+    """Yield every event recorded in the ledger files, oldest file first."""
+    for path in sorted(Path(ledger_dir).glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def _entry(row: dict) -> LedgerEntry:
+    return LedgerEntry(
+        document_id=row["document_id"],
+        document_type=row["document_type"],
+        business_id=row["business_id"],
+        payload_sha256=row["payload_sha256"],
+        payload=json.loads(row["payload"]),
+        state=row["state"],
+        hold_reason=row["hold_reason"],
+        transaction_id=row["transaction_id"],
+        transaction_status=row["transaction_status"],
+        errors=None if row["errors"] is None else json.loads(row["errors"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,275 @@
+"""Plan, submit and follow outbound documents through the ledger.
+
+Each document kind reads its rows from the validated dbt outbound models, groups them into
+documents, builds and checks the payload, and records it. Only documents the ledger has never
+seen are built; only `validated` documents are sent.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from orchestration.outbound import payloads
+from orchestration.outbound.ledger import Ledger
+from orchestration.outbound.models import PayloadInvalid
+from sources.spapi.exceptions import SpApiError
+
+log = logging.getLogger("acorn.outbound")
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    header_table: str | None
+    lines_table: str
+    key_column: str
+    submit_operation: str
+
+
+ACKNOWLEDGEMENT = DocumentKind(
+    name="acknowledgement",
+    header_table=None,
+    lines_table="analytics.outbound_acknowledgement_lines",
+    key_column="purchase_order_number",
+    submit_operation="submit_acknowledgement",
+)
+SHIPMENT_CONFIRMATION = DocumentKind(
+    name="shipment_confirmation",
+    header_table="analytics.outbound_shipment_confirmations",
+    lines_table="analytics.outbound_shipment_lines",
+    key_column="shipment_id",
+    submit_operation="submit_shipment_confirmations",
+)
+INVOICE = DocumentKind(
+    name="invoice",
+    header_table="analytics.outbound_invoices",
+    lines_table="analytics.outbound_invoice_lines",
+    key_column="invoice_id",
+    submit_operation="submit_invoices",
+)
+KINDS = {kind.name: kind for kind in (ACKNOWLEDGEMENT, SHIPMENT_CONFIRMATION, INVOICE)}
+
+
+@dataclass
+class PlannedDocument:
+    document_id: str
+    business_id: str
+    payload: dict
+    hold_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OutboundSummary:
+    kind: str
+    planned: int = 0
+    already_in_ledger: int = 0
+    built: int = 0
+    held: int = 0
+    submitted: int = 0
+    rejected: int = 0
+    needs_review: int = 0
+    recovered: list[str] = field(default_factory=list)
+    held_reasons: dict[str, str] = field(default_factory=dict)
+
+    def as_metadata(self) -> dict:
+        return {
+            "planned": self.planned,
+            "already_in_ledger": self.already_in_ledger,
+            "built": self.built,
+            "held": self.held,
+            "submitted": self.submitted,
+            "rejected_on_submit": self.rejected,
+            "needs_review": self.needs_review,
+            "recovered_to_review": len(self.recovered),
+        }
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, table: str, key_column: str) -> dict[str, list[dict]]:
+    """Group a model's rows by document key, in a stable order."""
+    cursor = con.execute(f"select * from {table} order by all")
+    columns = [description[0] for description in cursor.description]
+    grouped: dict[str, list[dict]] = {}
+    for row in cursor.fetchall():
+        record = dict(zip(columns, row, strict=True))
+        grouped.setdefault(str(record[key_column]), []).append(record)
+    return grouped
+
+
+def plan_documents(con: duckdb.DuckDBPyConnection, kind: DocumentKind, now: datetime) -> list[PlannedDocument]:
+    """Build the payload of every document the outbound models describe, with its hold reasons."""
+    lines_by_key = read_rows(con, kind.lines_table, kind.key_column)
+    headers = read_rows(con, kind.header_table, kind.key_column) if kind.header_table else {}
+    planned = []
+    for key in sorted(set(lines_by_key) | set(headers)):
+        lines = lines_by_key.get(key, [])
+        header = headers.get(key, [None])[0]
+        document_id = payloads.document_id(kind.name, key)
+        try:
+            payload, reasons = _build(kind, key, header, lines, now)
+        except PayloadInvalid as error:
+            payload, reasons = {"invalid": str(error)}, [f"payload does not match Amazon's model: {error}"]
+        planned.append(PlannedDocument(document_id=document_id, business_id=key, payload=payload, hold_reasons=reasons))
+    return planned
+
+
+def _build(kind: DocumentKind, key: str, header: dict | None, lines: list[dict], now: datetime) -> tuple[dict, list[str]]:
+    if kind is ACKNOWLEDGEMENT:
+        payload = payloads.build_acknowledgement(key, lines, now)
+        reasons = payloads.check_acknowledgement(lines)
+    elif kind is SHIPMENT_CONFIRMATION:
+        if header is None:
+            raise PayloadInvalid(payloads.document_id(kind.name, key), ["shipment header row is missing"])
+        payload = payloads.build_shipment_confirmation(header, lines)
+        reasons = payloads.check_shipment_confirmation(header, lines, now=now)
+    else:
+        if header is None:
+            raise PayloadInvalid(payloads.document_id(kind.name, key), ["invoice header row is missing"])
+        payload = payloads.build_invoice(header, lines)
+        reasons = payloads.check_invoice(header, lines)
+    return payload, list(reasons)
+
+
+def record_and_submit(
+    ledger: Ledger,
+    client,
+    kind: DocumentKind,
+    planned: Iterable[PlannedDocument],
+    on_event: Callable[[str], None] = log.info,
+) -> OutboundSummary:
+    """Record new documents, hold the ones that break a rule and send the rest exactly once."""
+    summary = OutboundSummary(kind=kind.name)
+    summary.recovered = ledger.recover_interrupted()
+    for document_id in summary.recovered:
+        on_event(f"{document_id} was left in submitting by an earlier run; moved to needs_review")
+
+    for document in planned:
+        summary.planned += 1
+        entry = ledger.get(document.document_id)
+        if entry is None:
+            ledger.record_built(
+                document.document_id,
+                kind.name,
+                document.business_id,
+                document.payload,
+                payloads.payload_sha256(document.payload),
+            )
+            summary.built += 1
+            if document.hold_reasons:
+                reason = "; ".join(document.hold_reasons)
+                ledger.transition(document.document_id, "held", reason, hold_reason=reason)
+                summary.held += 1
+                summary.held_reasons[document.document_id] = reason
+                on_event(f"{document.document_id} held: {reason}")
+                continue
+            ledger.transition(document.document_id, "validated", "payload and business rules checked")
+        elif entry.state != "validated":
+            # Built by an earlier run: sent, held or settled. Never built or sent again.
+            summary.already_in_ledger += 1
+            continue
+        _submit(ledger, client, kind, document.document_id, summary, on_event)
+    return summary
+
+
+def _submit(ledger: Ledger, client, kind: DocumentKind, document_id: str, summary: OutboundSummary, on_event) -> None:
+    entry = ledger.get(document_id)
+    ledger.transition(document_id, "submitting", f"POST {kind.submit_operation}")
+    try:
+        transaction_id = getattr(client, kind.submit_operation)(entry.payload)
+    except SpApiError as error:
+        if error.status is not None and 400 <= error.status < 500 and error.status not in (408, 429):
+            # Amazon read the document and rejected it; it was not accepted, so nothing is pending.
+            ledger.transition(
+                document_id, "failure", f"rejected on submission: {error}", errors=[{"code": error.code, "message": str(error)}]
+            )
+            summary.rejected += 1
+            on_event(f"{document_id} rejected on submission: {error}")
+            return
+        _mark_unknown(ledger, document_id, error, summary, on_event)
+        return
+    except Exception as error:  # noqa: BLE001 - any other failure leaves the outcome unknown
+        _mark_unknown(ledger, document_id, error, summary, on_event)
+        return
+    ledger.transition(document_id, "accepted", "202 Accepted", transaction_id=transaction_id, transaction_status="Processing")
+    summary.submitted += 1
+    on_event(f"{document_id} submitted, transaction {transaction_id}")
+
+
+def _mark_unknown(ledger: Ledger, document_id: str, error: Exception, summary: OutboundSummary, on_event) -> None:
+    # The POST may or may not have reached Amazon, so a resend could duplicate the document.
+    detail = f"submission outcome unknown ({type(error).__name__}: {error}); check with Amazon before releasing"
+    ledger.transition(document_id, "needs_review", detail)
+    summary.needs_review += 1
+    on_event(f"{document_id} needs review: {detail}")
+
+
+@dataclass
+class PollSummary:
+    polled: int = 0
+    success: int = 0
+    failure: int = 0
+    still_processing: int = 0
+
+    def as_metadata(self) -> dict:
+        return {
+            "polled": self.polled,
+            "success": self.success,
+            "failure": self.failure,
+            "still_processing": self.still_processing,
+        }
+
+
+def poll_transactions(
+    ledger: Ledger,
+    client,
+    deadline_seconds: float = 60.0,
+    first_delay: float = 0.5,
+    max_delay: float = 10.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_event: Callable[[str], None] = log.info,
+) -> PollSummary:
+    """Poll every accepted document until Amazon gives a verdict or the deadline passes.
+
+    Documents still `Processing` at the deadline stay `accepted`; the next run polls them again.
+    """
+    summary = PollSummary()
+    pending = {entry.document_id: entry.transaction_id for entry in ledger.entries(state="accepted")}
+    delay = first_delay
+    started = clock()
+    while pending:
+        for document_id, transaction_id in list(pending.items()):
+            status = client.get_transaction(transaction_id)
+            summary.polled += 1
+            verdict = status.get("status")
+            if verdict == "Success":
+                ledger.transition(document_id, "success", f"transaction {transaction_id} Success", transaction_status="Success")
+                summary.success += 1
+                del pending[document_id]
+            elif verdict == "Failure":
+                errors = status.get("errors", [])
+                ledger.transition(
+                    document_id,
+                    "failure",
+                    f"transaction {transaction_id} Failure",
+                    transaction_status="Failure",
+                    errors=errors,
+                )
+                summary.failure += 1
+                del pending[document_id]
+                on_event(f"{document_id} failed at Amazon: {errors}")
+        if not pending or clock() - started + delay > deadline_seconds:
+            break
+        sleep(delay)
+        delay = min(delay * 2, max_delay)
+    summary.still_processing = len(pending)
+    for document_id in pending:
+        on_event(f"{document_id} still Processing after {deadline_seconds:.0f} s; polled again next run")
+    return summary
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,144 @@
+"""Which environment is running and where its files live.
+
+Settings come from the `[acorn]` table of `.dlt/config.toml`, then from `ACORN_*` environment
+variables, which win. Credentials for Amazon come from `.dlt/secrets.toml` or the environment
+and are never part of `Settings.describe()`.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TARGETS = ("sandbox", "amazon")
+
+# Production hosts per region; Login with Amazon has one token URL for all of them.
+REGION_ENDPOINTS = {
+    "NA": "https://sellingpartnerapi-na.amazon.com",
+    "EU": "https://sellingpartnerapi-eu.amazon.com",
+    "FE": "https://sellingpartnerapi-fe.amazon.com",
+}
+LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    target: str = "sandbox"
+    account: str = "sandbox"
+    region: str = "NA"
+    marketplace_ids: tuple[str, ...] = ("ATVPDKIKX0DER",)
+    lookback_days: int = 90
+    warehouse_path: Path = Path("data/warehouse.duckdb")
+    data_dir: Path = Path("data")
+    sandbox_url: str | None = None
+    sandbox_seed: int = 7
+    sandbox_profile: str = "small"
+    poll_seconds: float = 60.0
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def ledger_dir(self) -> Path:
+        return self.data_dir / "ledger"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        return self.data_dir / "dlt_pipelines"
+
+    @property
+    def endpoint(self) -> str:
+        if self.target == "sandbox":
+            if not self.sandbox_url:
+                raise SettingsError(
+                    "target is 'sandbox' but ACORN_SANDBOX_URL is not set: start the sandbox with "
+                    "'acorn sandbox serve' and export the URL it prints, or use 'acorn run', "
+                    "which starts one itself"
+                )
+            return self.sandbox_url
+        return REGION_ENDPOINTS[self.region]
+
+    @property
+    def token_url(self) -> str:
+        if self.target == "sandbox":
+            return self.endpoint.rstrip("/") + "/auth/o2/token"
+        return LWA_TOKEN_URL
+
+    def describe(self) -> dict[str, str]:
+        """Return the settings without credentials, for logs and run summaries."""
+        return {
+            "target": self.target,
+            "account": self.account,
+            "region": self.region,
+            "endpoint": self.sandbox_url if self.target == "sandbox" else REGION_ENDPOINTS[self.region],
+            "warehouse": str(self.warehouse_path),
+            "data_dir": str(self.data_dir),
+        }
+
+
+def _read_toml(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        try:
+            return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"{path} is not valid TOML ({error}); fix the file and run again") from error
+
+
+def load_settings(home: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read settings for the project at `home` (default: ACORN_HOME or the current folder)."""
+    env = os.environ if environ is None else environ
+    home = Path(home or env.get("ACORN_HOME") or Path.cwd()).resolve()
+    config = _read_toml(home / ".dlt" / "config.toml").get("acorn", {})
+    sandbox = config.get("sandbox", {})
+    secrets = _read_toml(home / ".dlt" / "secrets.toml")
+    stored_credentials = secrets.get("sources", {}).get("vendor_api", {}).get("credentials", {})
+
+    target = env.get("ACORN_TARGET", config.get("target", "sandbox"))
+    if target not in TARGETS:
+        raise SettingsError(f"target {target!r} is not one of {', '.join(TARGETS)}; set [acorn] target or ACORN_TARGET")
+    region = env.get("ACORN_REGION", config.get("region", "NA")).upper()
+    if region not in REGION_ENDPOINTS:
+        raise SettingsError(f"region {region!r} is not one of NA, EU, FE; set [acorn] region or ACORN_REGION")
+
+    data_dir = Path(env.get("ACORN_DATA_DIR", config.get("data_dir", "data")))
+    data_dir = data_dir if data_dir.is_absolute() else home / data_dir
+    warehouse = Path(env.get("ACORN_WAREHOUSE", config.get("warehouse", str(data_dir / "warehouse.duckdb"))))
+    warehouse = warehouse if warehouse.is_absolute() else home / warehouse
+
+    credentials = {
+        key: env.get(f"ACORN_LWA_{key.upper()}", stored_credentials.get(key, ""))
+        for key in ("client_id", "client_secret", "refresh_token")
+    }
+    lookback_days = int(env.get("ACORN_LOOKBACK_DAYS", config.get("lookback_days", 90)))
+    if not 1 <= lookback_days <= 180:
+        raise SettingsError(
+            f"lookback_days is {lookback_days}; Amazon keeps purchase orders for 6 months, so use 1 to 180"
+        )
+    return Settings(
+        home=home,
+        target=target,
+        account=env.get("ACORN_ACCOUNT", config.get("account", "sandbox")),
+        region=region,
+        marketplace_ids=tuple(config.get("marketplace_ids", ["ATVPDKIKX0DER"])),
+        lookback_days=lookback_days,
+        warehouse_path=warehouse,
+        data_dir=data_dir,
+        sandbox_url=env.get("ACORN_SANDBOX_URL"),
+        sandbox_seed=int(env.get("ACORN_SANDBOX_SEED", sandbox.get("seed", 7))),
+        sandbox_profile=env.get("ACORN_SANDBOX_PROFILE", sandbox.get("profile", "small")),
+        poll_seconds=float(env.get("ACORN_POLL_SECONDS", config.get("poll_seconds", 60))),
+        credentials=credentials,
+    )

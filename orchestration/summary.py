@@ -1,0 +1,114 @@
+"""Run a job in this process and report what it did: rows, checks and outbound documents."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.settings import Settings
+
+MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
+
+
+def run_job(job_name: str) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    with dg.DagsterInstance.get() as instance:
+        return job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    elapsed_seconds: float
+    raw_rows: dict[str, int] = field(default_factory=dict)
+    mart_rows: dict[str, int] = field(default_factory=dict)
+    checks_passed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)
+    outbound: dict[str, dict[str, int]] = field(default_factory=dict)
+    failed_steps: list[str] = field(default_factory=list)
+
+
+def summarise(result: dg.ExecuteInProcessResult, settings: Settings, elapsed: float) -> RunSummary:
+    summary = RunSummary(success=result.success, elapsed_seconds=elapsed)
+    for evaluation in result.get_asset_check_evaluations():
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+    summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
+    summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
+    return summary
+
+
+def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]]]:
+    if not warehouse.exists():
+        return {}, {}, {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('raw_vendor', 'analytics') and table_name not like '\\_dlt%' escape '\\' "
+            "order by 1, 2"
+        ).fetchall()
+        raw_rows, mart_rows = {}, {}
+        for schema, table in tables:
+            if schema == "analytics" and table not in MARTS:
+                continue
+            count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+            (raw_rows if schema == "raw_vendor" else mart_rows)[table] = count
+        outbound: dict[str, dict[str, int]] = {}
+        has_ledger = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'outbound' and table_name = 'documents'"
+        ).fetchone()[0]
+        if has_ledger:
+            for document_type, state, count in con.execute(
+                "select document_type, state, count(*) from outbound.documents group by all order by all"
+            ).fetchall():
+                outbound.setdefault(document_type, {})[state] = count
+    return raw_rows, mart_rows, outbound
+
+
+def print_summary(result: dg.ExecuteInProcessResult, settings: Settings, elapsed: float) -> int:
+    summary = summarise(result, settings, elapsed)
+    lines = ["", f"acorn run {'succeeded' if summary.success else 'FAILED'} in {summary.elapsed_seconds:.1f} s"]
+    lines.append(f"warehouse: {settings.warehouse_path}")
+    lines.append("raw tables (rows):")
+    lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
+    lines.append("marts (rows):")
+    lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
+    lines.append(f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed")
+    lines += [f"  failed: {name}" for name in summary.checks_failed]
+    lines.append("outbound documents by state:")
+    for document_type, states in sorted(summary.outbound.items()):
+        lines.append(f"  {document_type:<22} " + ", ".join(f"{state} {count}" for state, count in states.items()))
+    if not summary.outbound:
+        lines.append("  none")
+    if summary.failed_steps:
+        lines.append("failed steps: " + ", ".join(summary.failed_steps))
+    print("\n".join(lines))
+    return 0 if summary.success and not summary.checks_failed else 1
+
+
+def print_outbound(settings: Settings, state: str | None = None) -> int:
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}; run 'acorn run' first")
+        return 1
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        query = (
+            "select document_id, state, coalesce(transaction_id, ''), coalesce(hold_reason, ''), "
+            "coalesce(errors, ''), updated_at from outbound.documents"
+        )
+        params = []
+        if state:
+            query += " where state = ?"
+            params.append(state)
+        rows = con.execute(query + " order by document_type, document_id", params).fetchall()
+    for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
+        reason = hold_reason or errors
+        print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
+    print(f"{len(rows)} documents")
+    return 0
