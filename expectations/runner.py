@@ -1,0 +1,292 @@
+"""Validate one warehouse table against its suite and report which rows failed.
+
+GX cannot validate DuckDB through its SQL data source: great_expectations 1.24 compiles
+its metric queries for DuckDB without a FROM clause. The runner therefore reads the table
+through a read-only DuckDB connection into pandas. It validates that frame with GX's
+pandas data source in an ephemeral context, which writes nothing to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from expectations.suites import SuiteSpec, suite_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations.core.batch_definition import BatchDefinition
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+        ExpectationValidationResult,
+    )
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILED_ROWS = 100
+MAX_OBSERVED_VALUES = 20
+
+_BUILD_HINTS = {
+    "analytics": "run the dbt build first",
+    "raw_vendor": "run the dlt load first",
+}
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    """One expectation that failed, with what GX observed."""
+
+    name: str
+    column: str | None
+    observed: Any
+    unexpected_count: int | None
+    description: str | None = None
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "column": self.column,
+            "description": self.description,
+            "observed": _json_safe(self.observed),
+            "unexpected_count": self.unexpected_count,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """Result of validating one table.
+
+    `failed_rows` contains the key columns of at most `MAX_FAILED_ROWS` failing rows, each
+    with the checked values and the description of the expectation it failed. `message`
+    explains an outcome that did not come from GX, such as a missing table.
+    """
+
+    table: str
+    success: bool
+    blocking: bool
+    evaluated_expectations: int
+    failed_expectations: list[FailedExpectation] = field(default_factory=list)
+    failed_rows: list[dict[str, Any]] = field(default_factory=list)
+    row_count: int | None = None
+    message: str | None = None
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Return the outcome as a JSON-safe dict, for Dagster check metadata."""
+        return {
+            "table": self.table,
+            "success": self.success,
+            "blocking": self.blocking,
+            "row_count": self.row_count,
+            "evaluated_expectations": self.evaluated_expectations,
+            "failed_expectation_count": len(self.failed_expectations),
+            "failed_expectations": [item.to_metadata() for item in self.failed_expectations],
+            "failed_rows": _json_safe(self.failed_rows),
+            "message": self.message,
+        }
+
+
+def validate_table(warehouse_path: Path | str, table: str) -> ValidationOutcome:
+    """Validate a warehouse table, such as `analytics.outbound_invoices`, against its suite.
+
+    The DuckDB file is opened read-only and closed before validation starts. A missing file
+    or table gives a failed outcome whose message names the step to run. A table that is not in
+    `SUITES` raises UnknownTableError.
+    """
+    spec = suite_spec(table)
+    path = Path(warehouse_path)
+    hint = _BUILD_HINTS.get(table.split(".", 1)[0], "build it first")
+    if not path.exists():
+        return _not_validated(
+            spec, f"cannot validate {table}: warehouse file {path} does not exist; {hint}"
+        )
+
+    try:
+        frame = _read_frame(path, spec)
+    except duckdb.BinderException as error:
+        return _not_validated(
+            spec, f"table {table} lacks a column that its suite needs ({error}); {hint}"
+        )
+    if frame is None:
+        return _not_validated(spec, f"table {table} does not exist in {path}; {hint}")
+    return validate_frame(frame, table)
+
+
+def validate_frame(frame: pd.DataFrame, table: str) -> ValidationOutcome:
+    """Validate a frame read as `validate_table` reads it, computed columns included."""
+    spec = suite_spec(table)
+    present_keys = [column for column in spec.key_columns if column in frame.columns]
+    batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        spec.build_suite(),
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": MAX_FAILED_ROWS,
+            "unexpected_index_column_names": present_keys,
+        },
+    )
+    outcome = _outcome_from_result(spec, result, row_count=len(frame))
+    logger.info(
+        "validated %s: %d rows, %d of %d expectations failed",
+        table,
+        outcome.row_count,
+        len(outcome.failed_expectations),
+        outcome.evaluated_expectations,
+    )
+    return outcome
+
+
+def _read_frame(path: Path, spec: SuiteSpec) -> pd.DataFrame | None:
+    schema, name = spec.table.split(".", 1)
+    computed = "".join(
+        f", {expression} as {column}" for column, expression in spec.sql_columns.items()
+    )
+    with duckdb.connect(str(path), read_only=True) as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        row = connection.execute(
+            "select count(*) from information_schema.tables"
+            " where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()
+        if row is None or row[0] == 0:
+            return None
+        frame = connection.execute(f'select *{computed} from "{schema}"."{name}"').df()
+    for column, compute in spec.frame_columns.items():
+        frame[column] = compute(frame)
+    return frame
+
+
+@functools.cache
+def _pandas_datasource() -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    # Without this, GX prints a tqdm progress bar for every validation.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context.data_sources.add_or_update_pandas("acorn_warehouse")
+
+
+@functools.cache
+def _batch_definition(table: str) -> BatchDefinition:
+    asset = _pandas_datasource().add_dataframe_asset(table)
+    return asset.add_batch_definition_whole_dataframe("whole_table")
+
+
+def _not_validated(spec: SuiteSpec, message: str) -> ValidationOutcome:
+    logger.warning("not validated %s: %s", spec.table, message)
+    return ValidationOutcome(
+        table=spec.table,
+        success=False,
+        blocking=spec.blocking,
+        evaluated_expectations=0,
+        message=message,
+    )
+
+
+def _outcome_from_result(
+    spec: SuiteSpec, result: ExpectationSuiteValidationResult, row_count: int
+) -> ValidationOutcome:
+    failed_expectations: list[FailedExpectation] = []
+    failed_rows: list[dict[str, Any]] = []
+    for expectation_result in result.results:
+        if expectation_result.success:
+            continue
+        failed = _failed_expectation(expectation_result)
+        failed_expectations.append(failed)
+        label = failed.description or failed.name
+        for index_row in expectation_result.result.get("partial_unexpected_index_list") or []:
+            if len(failed_rows) >= MAX_FAILED_ROWS:
+                break
+            failed_rows.append(_failed_row(spec, index_row, label))
+    return ValidationOutcome(
+        table=spec.table,
+        success=bool(result.success),
+        blocking=spec.blocking,
+        evaluated_expectations=int(result.statistics.get("evaluated_expectations", 0)),
+        failed_expectations=failed_expectations,
+        failed_rows=failed_rows,
+        row_count=row_count,
+    )
+
+
+def _failed_expectation(expectation_result: ExpectationValidationResult) -> FailedExpectation:
+    config = expectation_result.expectation_config
+    details = expectation_result.result or {}
+    error = _exception_message(expectation_result.exception_info or {})
+    if error is not None:
+        observed: Any = f"error: {error}"
+    elif "observed_value" in details:
+        observed = details["observed_value"]
+    else:
+        observed = list(details.get("partial_unexpected_list") or [])[:MAX_OBSERVED_VALUES]
+    return FailedExpectation(
+        name=config.type,
+        column=_checked_columns(config.kwargs),
+        observed=_json_safe(observed),
+        unexpected_count=details.get("unexpected_count"),
+        description=config.description,
+    )
+
+
+def _checked_columns(kwargs: dict[str, Any]) -> str | None:
+    if kwargs.get("column"):
+        return str(kwargs["column"])
+    if kwargs.get("column_A"):
+        return f"{kwargs['column_A']}, {kwargs['column_B']}"
+    if kwargs.get("column_list"):
+        return ", ".join(kwargs["column_list"])
+    return None
+
+
+def _exception_message(exception_info: dict[str, Any]) -> str | None:
+    """Return the first error GX caught while computing an expectation, if any.
+
+    GX stores either one {raised_exception, exception_message} dict or a dict of them
+    keyed by metric.
+    """
+    if "raised_exception" in exception_info:
+        if exception_info["raised_exception"]:
+            return str(exception_info.get("exception_message"))
+        return None
+    for info in exception_info.values():
+        if isinstance(info, dict) and info.get("raised_exception"):
+            return str(info.get("exception_message"))
+    return None
+
+
+def _failed_row(spec: SuiteSpec, index_row: dict[str, Any], label: str) -> dict[str, Any]:
+    row = {key: index_row[key] for key in spec.key_columns if key in index_row}
+    row.update((column, value) for column, value in index_row.items() if column not in row)
+    row["failed_expectation"] = label
+    return row
+
+
+def _json_safe(value: Any) -> Any:
+    """Convert GX and pandas values into JSON types: NaN becomes None, times ISO strings."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        # pandas NaT is a datetime that is not equal to itself.
+        return None if value != value else value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(item) for item in value]
+    if hasattr(value, "item"):
+        # numpy scalars
+        return _json_safe(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

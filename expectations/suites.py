@@ -1,0 +1,435 @@
+"""Great Expectations suites for the outbound models and the raw vendor feeds.
+
+Each suite is built by one function. `SUITES` maps a table name to its suite, the columns
+that name a failed row, the columns computed before validation, and whether a failure
+blocks the outbound documents built from that table.
+
+GX compares the pandas frame that DuckDB returns, where DECIMAL columns arrive as float64.
+Checks that need exact money arithmetic therefore compare text columns that DuckDB computes
+with DECIMAL while reading the table (`SuiteSpec.sql_columns`).
+
+Great Expectations is imported inside the suite functions because importing it takes
+several seconds, and modules that only list the suites should stay fast to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from expectations.gs1 import is_sscc_format, is_valid_sscc
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
+
+ACKNOWLEDGEMENT_CODES = ["Accepted", "Rejected", "Backordered"]
+REJECTION_REASONS = ["InvalidProductIdentifier", "ObsoleteProduct", "TemporarilyUnavailable"]
+UNITS_OF_MEASURE = ["Cases", "Eaches"]
+CURRENCY_CODE_REGEX = r"^[A-Z]{3}$"
+SSCC_REGEX = r"^[0-9]{18}$"
+
+INVOICE_TOTAL_COLUMNS = [
+    "line_total_amount",
+    "tax_total_amount",
+    "charge_total_amount",
+    "allowance_total_amount",
+    "invoice_total_amount",
+]
+
+
+def _cents(expression: str) -> str:
+    """Return SQL that rounds a DECIMAL expression to cents and renders it as text."""
+    return f"cast(cast(round({expression}, 2) as decimal(38, 2)) as varchar)"
+
+
+def _exact_decimal(column: str) -> str:
+    """Return SQL that renders a DECIMAL column as text at one fixed scale.
+
+    Two equal amounts stored with different scales (8.5 as DECIMAL(18,2) and DECIMAL(38,9))
+    then produce the same text.
+    """
+    return f"cast(cast({column} as decimal(38, 9)) as varchar)"
+
+
+def _sscc_check_digit_valid(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Return, per row, whether an 18-digit SSCC has a valid check digit.
+
+    The value is None when the identifier is not 18 digits, so that a malformed identifier
+    fails only the format expectation and not this one as well.
+    """
+    return frame[column].map(
+        lambda value: is_valid_sscc(value) if is_sscc_format(value) else None
+    ).astype(object)
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """How one table is validated.
+
+    `sql_columns` maps a computed column name to a DuckDB SQL expression that is evaluated
+    while the table is read. `frame_columns` maps a computed column name to a function of
+    the pandas frame, applied after reading. Computed names must start with `computed_`, so
+    that a reader of a failure can tell them from the table's own columns.
+    """
+
+    table: str
+    build_suite: Callable[[], gx.ExpectationSuite]
+    key_columns: tuple[str, ...]
+    blocking: bool
+    sql_columns: Mapping[str, str] = field(default_factory=dict)
+    frame_columns: Mapping[str, Callable[[pd.DataFrame], pd.Series]] = field(
+        default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for name in [*self.sql_columns, *self.frame_columns]:
+            if not name.startswith("computed_"):
+                raise ValueError(
+                    f"computed column {name!r} of {self.table} must start with 'computed_'"
+                )
+
+
+def _keys_present_and_unique(columns: list[str]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    expectations: list[Any] = [
+        gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} must be present")
+        for column in columns
+    ]
+    if len(columns) == 1:
+        expectations.append(
+            gxe.ExpectColumnValuesToBeUnique(
+                column=columns[0], description=f"{columns[0]} must be unique"
+            )
+        )
+    else:
+        expectations.append(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=columns,
+                description=f"({', '.join(columns)}) must be unique",
+            )
+        )
+    return expectations
+
+
+def _greater_than_zero(column: str, label: str) -> Any:
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=0, strict_min=True, description=f"{label} must be greater than 0"
+    )
+
+
+def outbound_acknowledgement_lines_suite() -> gx.ExpectationSuite:
+    """Build the suite that gates PO acknowledgements, one row per PO line."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return gx.ExpectationSuite(
+        name="analytics.outbound_acknowledgement_lines",
+        expectations=[
+            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            _greater_than_zero("acknowledged_quantity_amount", "acknowledged quantity"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="computed_ordered_eaches",
+                column_B="computed_acknowledged_eaches",
+                or_equal=True,
+                description="acknowledged eaches must not exceed ordered eaches",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="acknowledgement_code",
+                value_set=ACKNOWLEDGEMENT_CODES,
+                description="acknowledgement_code must be Accepted, Rejected or Backordered",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="rejection_reason",
+                value_set=REJECTION_REASONS,
+                description="rejection_reason must be one of Amazon's rejection reasons",
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="rejection_reason",
+                row_condition=Column("acknowledgement_code") == "Rejected",
+                description="a Rejected line must have a rejection_reason",
+            ),
+            gxe.ExpectColumnValuesToBeNull(
+                column="rejection_reason",
+                row_condition=Column("acknowledgement_code") != "Rejected",
+                description="only a Rejected line may have a rejection_reason",
+            ),
+            _greater_than_zero("net_cost_amount", "net cost"),
+        ],
+    )
+
+
+def outbound_shipment_confirmations_suite(now: datetime | None = None) -> gx.ExpectationSuite:
+    """Build the suite that gates ASN headers, one row per shipment.
+
+    `now` is the latest allowed ship date (default: the current UTC time).
+    """
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    latest_ship_date = now if now is not None else datetime.now(UTC)
+    return gx.ExpectationSuite(
+        name="analytics.outbound_shipment_confirmations",
+        expectations=[
+            *_keys_present_and_unique(["shipment_id"]),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="ship_date",
+                max_value=latest_ship_date,
+                description="ship_date must not be in the future",
+            ),
+            _greater_than_zero("carton_count", "carton count"),
+        ],
+    )
+
+
+def outbound_shipment_lines_suite() -> gx.ExpectationSuite:
+    """Build the suite that gates ASN lines, one row per shipment, carton and PO line."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="analytics.outbound_shipment_lines",
+        expectations=[
+            *_keys_present_and_unique(
+                ["shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"]
+            ),
+            _greater_than_zero("shipped_quantity_amount", "shipped quantity"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="accepted_eaches",
+                column_B="shipped_eaches",
+                or_equal=True,
+                description="shipped eaches must not exceed accepted eaches",
+            ),
+            *_sscc_expectations("carton_id"),
+        ],
+    )
+
+
+def _sscc_expectations(column: str) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(
+            column=column, regex=SSCC_REGEX, description=f"{column} must be an 18-digit SSCC"
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column=f"computed_{column}_check_digit_valid",
+            value_set=[True],
+            description=f"{column} must end in a valid GS1 check digit",
+        ),
+    ]
+
+
+def outbound_invoices_suite() -> gx.ExpectationSuite:
+    """Build the suite that gates invoice headers, one row per invoice."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    totals_present = [
+        gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} must be present")
+        for column in INVOICE_TOTAL_COLUMNS
+    ]
+    totals_not_negative = [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=column, min_value=0, description=f"{column} must not be negative"
+        )
+        for column in INVOICE_TOTAL_COLUMNS
+    ]
+    return gx.ExpectationSuite(
+        name="analytics.outbound_invoices",
+        expectations=[
+            *_keys_present_and_unique(["invoice_id"]),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="computed_invoice_total_cents",
+                column_B="computed_components_total_cents",
+                description=(
+                    "invoice_total_amount must equal line total + tax + charges - allowances"
+                    " to the cent"
+                ),
+            ),
+            *totals_present,
+            *totals_not_negative,
+        ],
+    )
+
+
+def outbound_invoice_lines_suite() -> gx.ExpectationSuite:
+    """Build the suite that gates invoice lines, one row per invoice line."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return gx.ExpectationSuite(
+        name="analytics.outbound_invoice_lines",
+        expectations=[
+            *_keys_present_and_unique(["invoice_id", "invoice_line_number"]),
+            _greater_than_zero("invoiced_quantity_amount", "invoiced quantity"),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="computed_line_amount_cents",
+                column_B="computed_eaches_times_cost_cents",
+                description="line_amount must equal invoiced_eaches × net_cost_amount to the cent",
+            ),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="computed_net_cost_exact",
+                column_B="computed_po_net_cost_exact",
+                row_condition=Column("hold_reason").is_null(),
+                description="net_cost_amount must equal the PO's net cost unless the line is held",
+            ),
+        ],
+    )
+
+
+def purchase_order_items_suite() -> gx.ExpectationSuite:
+    """Build the suite for the raw PO lines loaded from the Vendor Orders API."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.purchase_order_items",
+        expectations=[
+            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="ordered_quantity_amount",
+                min_value=0,
+                description="ordered quantity must not be negative",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="ordered_quantity_unit_of_measure",
+                value_set=UNITS_OF_MEASURE,
+                description="ordered_quantity_unit_of_measure must be Cases or Eaches",
+            ),
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="net_cost_currency_code",
+                regex=CURRENCY_CODE_REGEX,
+                description="net_cost_currency_code must be 3 upper-case letters",
+            ),
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="list_price_currency_code",
+                regex=CURRENCY_CODE_REGEX,
+                description="list_price_currency_code must be 3 upper-case letters",
+            ),
+        ],
+    )
+
+
+def vendor_shipments_suite() -> gx.ExpectationSuite:
+    """Build the suite for the vendor's shipment export (shipments.csv)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_shipments",
+        expectations=[
+            *_sscc_expectations("carton_id"),
+            _greater_than_zero("quantity", "shipped quantity"),
+        ],
+    )
+
+
+_CARTON_CHECK_DIGIT = {
+    "computed_carton_id_check_digit_valid": lambda frame: _sscc_check_digit_valid(
+        frame, "carton_id"
+    )
+}
+
+SUITES: dict[str, SuiteSpec] = {
+    spec.table: spec
+    for spec in [
+        SuiteSpec(
+            table="analytics.outbound_acknowledgement_lines",
+            build_suite=outbound_acknowledgement_lines_suite,
+            key_columns=("purchase_order_number", "item_sequence_number"),
+            blocking=True,
+            sql_columns={
+                "computed_ordered_eaches": (
+                    "ordered_quantity_amount * ordered_quantity_unit_size"
+                ),
+                "computed_acknowledged_eaches": (
+                    "acknowledged_quantity_amount * acknowledged_quantity_unit_size"
+                ),
+            },
+        ),
+        SuiteSpec(
+            table="analytics.outbound_shipment_confirmations",
+            build_suite=outbound_shipment_confirmations_suite,
+            key_columns=("shipment_id",),
+            blocking=True,
+        ),
+        SuiteSpec(
+            table="analytics.outbound_shipment_lines",
+            build_suite=outbound_shipment_lines_suite,
+            key_columns=(
+                "shipment_id",
+                "carton_id",
+                "purchase_order_number",
+                "item_sequence_number",
+            ),
+            blocking=True,
+            frame_columns=_CARTON_CHECK_DIGIT,
+        ),
+        SuiteSpec(
+            table="analytics.outbound_invoices",
+            build_suite=outbound_invoices_suite,
+            # The invoice grain lacks the PO number, which finance needs to chase a failure.
+            key_columns=("invoice_id", "purchase_order_number"),
+            blocking=True,
+            sql_columns={
+                "computed_invoice_total_cents": _cents("invoice_total_amount"),
+                "computed_components_total_cents": _cents(
+                    "line_total_amount + tax_total_amount + charge_total_amount"
+                    " - allowance_total_amount"
+                ),
+            },
+        ),
+        SuiteSpec(
+            table="analytics.outbound_invoice_lines",
+            build_suite=outbound_invoice_lines_suite,
+            key_columns=("invoice_id", "invoice_line_number", "purchase_order_number"),
+            blocking=True,
+            sql_columns={
+                "computed_line_amount_cents": _cents("line_amount"),
+                "computed_eaches_times_cost_cents": _cents("invoiced_eaches * net_cost_amount"),
+                "computed_net_cost_exact": _exact_decimal("net_cost_amount"),
+                "computed_po_net_cost_exact": _exact_decimal("po_net_cost_amount"),
+            },
+        ),
+        SuiteSpec(
+            table="raw_vendor.purchase_order_items",
+            build_suite=purchase_order_items_suite,
+            key_columns=("purchase_order_number", "item_sequence_number"),
+            blocking=False,
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_shipments",
+            build_suite=vendor_shipments_suite,
+            key_columns=(
+                "shipment_id",
+                "carton_id",
+                "purchase_order_number",
+                "item_sequence_number",
+            ),
+            blocking=False,
+            frame_columns=_CARTON_CHECK_DIGIT,
+        ),
+    ]
+}
+
+
+class UnknownTableError(LookupError):
+    """Raised when a table has no validation suite."""
+
+
+def suite_spec(table: str) -> SuiteSpec:
+    """Return the spec registered for a table, or raise UnknownTableError naming the known ones."""
+    try:
+        return SUITES[table]
+    except KeyError:
+        known = ", ".join(sorted(SUITES))
+        raise UnknownTableError(
+            f"no validation suite for table {table!r}; known tables: {known}"
+        ) from None
