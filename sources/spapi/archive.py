@@ -1,0 +1,81 @@
+"""Raw archive: every response body Amazon sent, as received, one gzip JSON line per response.
+
+Files are `<archive_dir>/<yyyy-mm-dd>/<operation>.jsonl.gz` (UTC date of receipt). Each append
+adds one gzip member, which gzip readers (`gzip.open`, `zcat`) read as one stream.
+"""
+
+import gzip
+import json
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+def _decode_body(content: bytes) -> Any:
+    text = content.decode("utf-8", errors="replace")
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class RawArchive:
+    """Append-only store of response bodies.
+
+    `redact` is applied to every serialized line before it is written. The client passes a
+    function that masks its credentials, in case one ever appears in a body.
+    """
+
+    def __init__(
+        self,
+        archive_dir: Path,
+        redact: Callable[[str], str] = lambda line: line,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.archive_dir = Path(archive_dir)
+        self._redact = redact
+        self._now = now
+        self._lock = threading.Lock()
+
+    def path_for(self, operation: str, received_at: datetime) -> Path:
+        return self.archive_dir / received_at.strftime("%Y-%m-%d") / f"{operation}.jsonl.gz"
+
+    def append(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        status: int,
+        request_id: str | None,
+        content: bytes,
+    ) -> Path:
+        """Write one response as a JSON line; return the file it went to."""
+        received_at = self._now().astimezone(UTC)
+        record = {
+            "received_at": received_at.isoformat(),
+            "operation": operation,
+            "method": method,
+            "path": path,
+            "params": dict(params or {}),
+            "status": status,
+            "request_id": request_id,
+            "body": _decode_body(content),
+        }
+        line = self._redact(json.dumps(record, ensure_ascii=False, default=str)) + "\n"
+        target = self.path_for(operation, received_at)
+        with self._lock:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with gzip.open(target, "ab") as stream:
+                stream.write(line.encode("utf-8"))
+        return target
+
+
+def read_archive(path: Path) -> list[dict[str, Any]]:
+    """Read every record of one archive file."""
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream if line.strip()]
