@@ -1,0 +1,43 @@
+"""The dlt pipeline that loads every source into the `raw_vendor` schema of the warehouse."""
+
+import os
+from pathlib import Path
+
+import dlt
+from dlt.common.runtime import anon_tracker, telemetry
+
+RAW_DATASET = "raw_vendor"
+
+
+def _disable_telemetry() -> None:
+    # dlt sends anonymous usage events unless telemetry is off, and acorn keeps all traffic
+    # local. The variable covers dlt's first start-up in this process, and a tracker that an
+    # earlier pipeline already started is stopped.
+    os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+    if telemetry.is_telemetry_started():
+        anon_tracker.disable_anon_tracker()
+
+
+def make_pipeline(
+    warehouse_path: Path, pipelines_dir: Path, pipeline_name: str = "acorn"
+) -> dlt.Pipeline:
+    """Return a pipeline writing to the DuckDB file `warehouse_path`, dataset `raw_vendor`.
+
+    Load files are Parquet, which dlt writes and merges much faster than SQL inserts and which
+    keeps decimals exact. `pipelines_dir` contains dlt's working files. Incremental state is
+    also stored in the warehouse and restored from it when that folder is lost.
+    """
+    _disable_telemetry()
+    warehouse_path = Path(warehouse_path)
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    pipeline = dlt.pipeline(
+        pipeline_name=pipeline_name,
+        pipelines_dir=str(pipelines_dir),
+        destination=dlt.destinations.duckdb(
+            str(warehouse_path), preferred_loader_file_format="parquet"
+        ),
+        dataset_name=RAW_DATASET,
+        progress=None,
+    )
+    _disable_telemetry()
+    return pipeline

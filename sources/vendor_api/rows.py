@@ -1,0 +1,324 @@
+"""Flatten the API's nested JSON into the rows of the raw tables."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from .parsing import (
+    RecordError,
+    get_path,
+    money_columns,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_timestamp,
+    parse_window,
+    quantity_columns,
+)
+
+
+def _required(value: Any, record: str, field: str) -> Any:
+    if value is None or value == "":
+        raise RecordError(record, field, value, "is missing but required by Amazon's model")
+    return value
+
+
+def purchase_order_row(order: Mapping[str, Any], account: str) -> dict[str, Any]:
+    number = _required(order.get("purchaseOrderNumber"), "purchase order", "purchaseOrderNumber")
+    record = f"purchase order {number}"
+    details = order.get("orderDetails") or {}
+    ship_start, ship_end = parse_window(details.get("shipWindow"), record, "orderDetails.shipWindow")
+    delivery_start, delivery_end = parse_window(
+        details.get("deliveryWindow"), record, "orderDetails.deliveryWindow"
+    )
+    return {
+        "account": account,
+        "purchase_order_number": number,
+        "purchase_order_state": _required(order.get("purchaseOrderState"), record, "purchaseOrderState"),
+        "purchase_order_type": details.get("purchaseOrderType"),
+        "purchase_order_date": parse_timestamp(
+            _required(details.get("purchaseOrderDate"), record, "orderDetails.purchaseOrderDate"),
+            record,
+            "orderDetails.purchaseOrderDate",
+        ),
+        "purchase_order_changed_date": parse_timestamp(
+            details.get("purchaseOrderChangedDate"), record, "orderDetails.purchaseOrderChangedDate"
+        ),
+        "purchase_order_state_changed_date": parse_timestamp(
+            _required(
+                details.get("purchaseOrderStateChangedDate"),
+                record,
+                "orderDetails.purchaseOrderStateChangedDate",
+            ),
+            record,
+            "orderDetails.purchaseOrderStateChangedDate",
+        ),
+        "payment_method": details.get("paymentMethod"),
+        "deal_code": details.get("dealCode"),
+        "buying_party_id": get_path(details, "buyingParty.partyId"),
+        "selling_party_id": get_path(details, "sellingParty.partyId"),
+        "ship_to_party_id": get_path(details, "shipToParty.partyId"),
+        "bill_to_party_id": get_path(details, "billToParty.partyId"),
+        "ship_window_start": ship_start,
+        "ship_window_end": ship_end,
+        "delivery_window_start": delivery_start,
+        "delivery_window_end": delivery_end,
+    }
+
+
+def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dict[str, Any]]:
+    number = _required(order.get("purchaseOrderNumber"), "purchase order", "purchaseOrderNumber")
+    rows = []
+    for item in get_path(order, "orderDetails.items") or []:
+        sequence = _required(
+            item.get("itemSequenceNumber"), f"purchase order {number}", "items[].itemSequenceNumber"
+        )
+        record = f"purchase order {number} item {sequence}"
+        rows.append(
+            {
+                "account": account,
+                "purchase_order_number": number,
+                "item_sequence_number": str(sequence),
+                "amazon_product_identifier": item.get("amazonProductIdentifier"),
+                "vendor_product_identifier": item.get("vendorProductIdentifier"),
+                **quantity_columns("ordered_quantity", item.get("orderedQuantity"), record, "orderedQuantity"),
+                "is_back_order_allowed": parse_bool(
+                    item.get("isBackOrderAllowed"), record, "isBackOrderAllowed"
+                ),
+                **money_columns("net_cost", item.get("netCost"), record, "netCost"),
+                **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
+            }
+        )
+    return rows
+
+
+def purchase_order_status_row(status: Mapping[str, Any], account: str) -> dict[str, Any]:
+    number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
+    record = f"order status {number}"
+    return {
+        "account": account,
+        "purchase_order_number": number,
+        "purchase_order_status": _required(
+            status.get("purchaseOrderStatus"), record, "purchaseOrderStatus"
+        ),
+        "purchase_order_date": parse_timestamp(
+            _required(status.get("purchaseOrderDate"), record, "purchaseOrderDate"),
+            record,
+            "purchaseOrderDate",
+        ),
+        "last_updated_date": parse_timestamp(status.get("lastUpdatedDate"), record, "lastUpdatedDate"),
+        "selling_party_id": get_path(status, "sellingParty.partyId"),
+        "ship_to_party_id": get_path(status, "shipToParty.partyId"),
+    }
+
+
+def _cancelled_quantity(
+    ordered: Mapping[str, Any], record: str
+) -> dict[str, Any]:
+    """Sum `orderedQuantityDetails[].cancelledQuantity`, 0 in the ordered unit when absent.
+
+    Amounts in one unit and unit size are summed in that unit. A mix of units is summed in
+    eaches, so no quantity is added across different units.
+    """
+    ordered_quantity = ordered.get("orderedQuantity") or {}
+    cancelled = []
+    for index, detail in enumerate(ordered.get("orderedQuantityDetails") or []):
+        quantity = detail.get("cancelledQuantity")
+        if quantity:
+            field = f"orderedQuantity.orderedQuantityDetails[{index}].cancelledQuantity"
+            cancelled.append(quantity_columns("q", quantity, record, field))
+    if not cancelled:
+        base = quantity_columns("q", ordered_quantity, record, "orderedQuantity.orderedQuantity")
+        return {
+            "cancelled_quantity_amount": 0,
+            "cancelled_quantity_unit_of_measure": base["q_unit_of_measure"],
+            "cancelled_quantity_unit_size": base["q_unit_size"],
+        }
+    units = {(q["q_unit_of_measure"], q["q_unit_size"]) for q in cancelled}
+    if len(units) == 1:
+        unit, size = units.pop()
+        total = sum(q["q_amount"] or 0 for q in cancelled)
+    else:
+        unit, size = "Eaches", 1
+        total = sum((q["q_amount"] or 0) * (q["q_unit_size"] or 1) for q in cancelled)
+    return {
+        "cancelled_quantity_amount": total,
+        "cancelled_quantity_unit_of_measure": unit,
+        "cancelled_quantity_unit_size": size,
+    }
+
+
+def purchase_order_status_item_rows(
+    status: Mapping[str, Any], account: str
+) -> list[dict[str, Any]]:
+    number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
+    rows = []
+    for item in status.get("itemStatus") or []:
+        sequence = _required(
+            item.get("itemSequenceNumber"), f"order status {number}", "itemStatus[].itemSequenceNumber"
+        )
+        record = f"order status {number} item {sequence}"
+        ordered = item.get("orderedQuantity") or {}
+        acknowledgement = item.get("acknowledgementStatus") or {}
+        receiving = item.get("receivingStatus") or {}
+        rows.append(
+            {
+                "account": account,
+                "purchase_order_number": number,
+                "item_sequence_number": str(sequence),
+                "buyer_product_identifier": item.get("buyerProductIdentifier"),
+                "vendor_product_identifier": item.get("vendorProductIdentifier"),
+                **money_columns("net_cost", item.get("netCost"), record, "netCost"),
+                **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
+                **quantity_columns(
+                    "ordered_quantity",
+                    ordered.get("orderedQuantity"),
+                    record,
+                    "orderedQuantity.orderedQuantity",
+                ),
+                **_cancelled_quantity(ordered, record),
+                "confirmation_status": acknowledgement.get("confirmationStatus"),
+                **quantity_columns(
+                    "accepted_quantity",
+                    acknowledgement.get("acceptedQuantity"),
+                    record,
+                    "acknowledgementStatus.acceptedQuantity",
+                ),
+                **quantity_columns(
+                    "rejected_quantity",
+                    acknowledgement.get("rejectedQuantity"),
+                    record,
+                    "acknowledgementStatus.rejectedQuantity",
+                ),
+                "receive_status": receiving.get("receiveStatus"),
+                **quantity_columns(
+                    "received_quantity",
+                    receiving.get("receivedQuantity"),
+                    record,
+                    "receivingStatus.receivedQuantity",
+                ),
+                "last_receive_date": parse_timestamp(
+                    receiving.get("lastReceiveDate"), record, "receivingStatus.lastReceiveDate"
+                ),
+            }
+        )
+    return rows
+
+
+def _report_scope(
+    document: Mapping[str, Any], marketplace_id: str, option: str, requested: str
+) -> tuple[str, str]:
+    specification = document.get("reportSpecification") or {}
+    marketplaces = specification.get("marketplaceIds") or [marketplace_id]
+    value = get_path(specification, f"reportOptions.{option}") or requested
+    return str(marketplaces[0]), str(value)
+
+
+def forecast_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    selling_program: str,
+) -> list[dict[str, Any]]:
+    marketplace, program = _report_scope(document, marketplace_id, "sellingProgram", selling_program)
+    rows = []
+    for index, forecast in enumerate(document.get("forecastByAsin") or []):
+        record = f"forecast report {report_id} row {index}"
+        rows.append(
+            {
+                "account": account,
+                "marketplace_id": marketplace,
+                "selling_program": program,
+                "forecast_generation_date": parse_date(
+                    _required(forecast.get("forecastGenerationDate"), record, "forecastGenerationDate"),
+                    record,
+                    "forecastGenerationDate",
+                ),
+                "asin": _required(forecast.get("asin"), record, "asin"),
+                "start_date": parse_date(
+                    _required(forecast.get("startDate"), record, "startDate"), record, "startDate"
+                ),
+                "end_date": parse_date(
+                    _required(forecast.get("endDate"), record, "endDate"), record, "endDate"
+                ),
+                "mean_forecast_units": parse_decimal(
+                    forecast.get("meanForecastUnits"), record, "meanForecastUnits"
+                ),
+                "p70_forecast_units": parse_decimal(
+                    forecast.get("p70ForecastUnits"), record, "p70ForecastUnits"
+                ),
+                "p80_forecast_units": parse_decimal(
+                    forecast.get("p80ForecastUnits"), record, "p80ForecastUnits"
+                ),
+                "p90_forecast_units": parse_decimal(
+                    forecast.get("p90ForecastUnits"), record, "p90ForecastUnits"
+                ),
+                "report_id": report_id,
+            }
+        )
+    return rows
+
+
+# Whole-unit counts of the inventory report, by API field and column.
+_INVENTORY_UNITS = {
+    "sellableOnHandInventoryUnits": "sellable_on_hand_inventory_units",
+    "unsellableOnHandInventoryUnits": "unsellable_on_hand_inventory_units",
+    "openPurchaseOrderUnits": "open_purchase_order_units",
+    "netReceivedInventoryUnits": "net_received_inventory_units",
+    "unfilledCustomerOrderedUnits": "unfilled_customer_ordered_units",
+    "aged90PlusDaysSellableInventoryUnits": "aged90_plus_days_sellable_inventory_units",
+    "unhealthyInventoryUnits": "unhealthy_inventory_units",
+}
+_INVENTORY_DECIMALS = {
+    "averageVendorLeadTimeDays": "average_vendor_lead_time_days",
+    "sellThroughRate": "sell_through_rate",
+    "vendorConfirmationRate": "vendor_confirmation_rate",
+}
+
+
+def inventory_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    distributor_view: str,
+    selling_program: str,
+) -> list[dict[str, Any]]:
+    marketplace, program = _report_scope(document, marketplace_id, "sellingProgram", selling_program)
+    _, view = _report_scope(document, marketplace_id, "distributorView", distributor_view)
+    rows = []
+    for index, entry in enumerate(document.get("inventoryByAsin") or []):
+        record = f"inventory report {report_id} row {index}"
+        row: dict[str, Any] = {
+            "account": account,
+            "marketplace_id": marketplace,
+            "distributor_view": view,
+            "selling_program": program,
+            "asin": _required(entry.get("asin"), record, "asin"),
+            "start_date": parse_date(
+                _required(entry.get("startDate"), record, "startDate"), record, "startDate"
+            ),
+            "end_date": parse_date(_required(entry.get("endDate"), record, "endDate"), record, "endDate"),
+        }
+        for field, column in _INVENTORY_UNITS.items():
+            row[column] = parse_int(entry.get(field), record, field)
+        for field, column in _INVENTORY_DECIMALS.items():
+            row[column] = parse_decimal(entry.get(field), record, field)
+        sellable_cost = entry.get("sellableOnHandInventoryCost") or {}
+        received_cost = entry.get("netReceivedInventoryCost") or {}
+        row["sellable_on_hand_inventory_cost_amount"] = parse_decimal(
+            sellable_cost.get("amount"), record, "sellableOnHandInventoryCost.amount"
+        )
+        row["net_received_inventory_cost_amount"] = parse_decimal(
+            received_cost.get("amount"), record, "netReceivedInventoryCost.amount"
+        )
+        currencies = {c for c in (sellable_cost.get("currencyCode"), received_cost.get("currencyCode")) if c}
+        if len(currencies) > 1:
+            raise RecordError(
+                record, "currencyCode", sorted(currencies), "differs between the two cost fields"
+            )
+        row["currency_code"] = currencies.pop() if currencies else None
+        row["report_id"] = report_id
+        rows.append(row)
+    return rows
