@@ -1,0 +1,125 @@
+"""Read and validate one inbox CSV file completely before any of its rows is loaded."""
+
+import csv
+import logging
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .columns import CsvColumn, CsvTable
+
+logger = logging.getLogger("acorn.sources.inbox")
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+class InboxFileError(ValueError):
+    """An inbox file cannot be loaded; the message names the file, line, column and value."""
+
+
+def _cell_error(path: Path, line: int, column: str, value: str, problem: str) -> InboxFileError:
+    return InboxFileError(
+        f"{path.name} line {line}, column {column}: {value!r} {problem}. Nothing from "
+        f"{path.name} was loaded: correct the value in {path} and run again"
+    )
+
+
+def _convert(column: CsvColumn, raw: str) -> Any:
+    """Convert one cell; raise ValueError with the problem in words."""
+    if column.kind == "text":
+        if column.allowed and raw not in column.allowed:
+            raise ValueError(f"is not one of {', '.join(column.allowed)}")
+        return raw
+    if column.kind == "bigint":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError("is not a whole number") from None
+    if column.kind == "decimal":
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError("is not a decimal number (use a point, no thousands separator)") from None
+        if not value.is_finite():
+            raise ValueError("is not a finite decimal number")
+        return value
+    if column.kind == "bool":
+        lowered = raw.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError("is not a boolean (use true or false)")
+    if column.kind == "date":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError("is not a date in the form YYYY-MM-DD") from None
+    if column.kind == "timestamp":
+        try:
+            parsed = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ValueError("is not an ISO 8601 date-time such as 2024-05-01T14:30:00Z") from None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise ValueError("has no time zone (add Z or an offset such as +08:00)")
+        return parsed.astimezone(UTC)
+    raise AssertionError(f"unknown column kind {column.kind}")
+
+
+def read_csv_file(path: Path, table: CsvTable) -> list[dict[str, Any]]:
+    """Return the typed rows of `path`; raise InboxFileError on the first invalid cell."""
+    rows: list[dict[str, Any]] = []
+    keys: dict[tuple[Any, ...], int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if header is None:
+            logger.warning("%s is empty; nothing to load", path)
+            return rows
+        header = [name.strip() for name in header]
+        missing = [column.name for column in table.columns if column.name not in header]
+        if missing:
+            raise InboxFileError(
+                f"{path.name} line 1: missing column(s) {', '.join(missing)}. Nothing from "
+                f"{path.name} was loaded: the header must name {', '.join(c.name for c in table.columns)}"
+            )
+        extra = [name for name in header if name not in {c.name for c in table.columns}]
+        if extra:
+            logger.warning("%s: ignoring unknown column(s) %s", path.name, ", ".join(extra))
+        positions = {name: index for index, name in enumerate(header)}
+
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                raise InboxFileError(
+                    f"{path.name} line {line}: {len(cells)} fields where the header has "
+                    f"{len(header)}. Nothing from {path.name} was loaded: quote values that "
+                    "contain commas and run again"
+                )
+            row: dict[str, Any] = {}
+            for column in table.columns:
+                raw = cells[positions[column.name]].strip()
+                if raw == "":
+                    if column.required:
+                        raise _cell_error(path, line, column.name, raw, "is empty but required")
+                    row[column.name] = None
+                    continue
+                try:
+                    row[column.name] = _convert(column, raw)
+                except ValueError as problem:
+                    raise _cell_error(path, line, column.name, raw, str(problem)) from None
+            key = tuple(row[name] for name in table.primary_key)
+            if key in keys:
+                key_text = ", ".join(str(value) for value in key)
+                raise InboxFileError(
+                    f"{path.name} line {line}: the key ({', '.join(table.primary_key)}) = "
+                    f"({key_text}) repeats line {keys[key]}. Nothing from {path.name} was loaded: "
+                    "keep one row per key and run again"
+                )
+            keys[key] = line
+            rows.append(row)
+    return rows

@@ -1,0 +1,187 @@
+"""The inbox source: CSV files from the vendor's systems into raw_vendor."""
+
+import logging
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from sources.inbox import InboxFileError, inbox_source
+from sources.inbox.columns import VENDOR_CATALOGUE, VENDOR_SHIPMENTS, VENDOR_STOCK
+from sources.inbox.reader import read_csv_file
+from sources.pipeline import make_pipeline
+
+SHIPMENTS = """shipment_id,ship_date,shipment_type,carrier_scac,carrier_reference,bill_of_lading_number,ship_from_party_id,ship_to_party_id,purchase_order_number,item_sequence_number,asin,vendor_sku,carton_id,quantity,unit_of_measure,unit_size
+SHP-1,2024-05-10T08:00:00+08:00,SmallParcel,UPSN,1Z999,,WH-SZ,ONT8,PO000001,1,B000000001,SKU-1,000123456789012345,2,Cases,6
+SHP-1,2024-05-10T08:00:00+08:00,SmallParcel,UPSN,1Z999,,WH-SZ,ONT8,PO000001,2,B000000002,SKU-2,000123456789012346,5,Eaches,1
+SHP-2,2024-05-11T00:00:00Z,LessThanTruckLoad,ABFS,PRO-77,BOL-9,WH-SZ,ONT8,PO000002,1,B000000001,SKU-1,000123456789012347,4,Cases,6
+"""
+
+STOCK = """snapshot_date,warehouse_code,vendor_sku,asin,on_hand_units,reserved_units
+2024-05-12,WH-SZ,SKU-1,B000000001,120,12
+2024-05-12,WH-SZ,SKU-2,,40,0
+"""
+
+CATALOGUE = """asin,vendor_sku,title,case_size,unit_cost_amount,currency_code,is_discontinued,lead_time_days
+B000000001,SKU-1,"Oak bowl, large",6,4.10,USD,false,21
+B000000002,SKU-2,Oak spoon,1,0.85,USD,TRUE,
+"""
+
+
+def write_inbox(folder, shipments=SHIPMENTS, stock=STOCK, catalogue=CATALOGUE):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in (("shipments.csv", shipments), ("stock.csv", stock), ("catalogue.csv", catalogue)):
+        if content is not None:
+            (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+def table_counts(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw_vendor' "
+            "and table_name like 'vendor_%'"
+        ).fetchall()
+        return {
+            name: con.execute(f"select count(*) from raw_vendor.{name}").fetchone()[0]
+            for (name,) in tables
+        }
+
+
+def test_good_files_load(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    pipeline.run(inbox_source(inbox))
+
+    assert table_counts(tmp_path / "w.duckdb") == {
+        "vendor_shipments": 3,
+        "vendor_stock": 2,
+        "vendor_catalogue": 2,
+    }
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        ship_date = con.execute(
+            "select ship_date from raw_vendor.vendor_shipments where carton_id = '000123456789012345'"
+        ).fetchone()[0]
+        catalogue = con.execute(
+            "select asin, title, unit_cost_amount, is_discontinued, lead_time_days "
+            "from raw_vendor.vendor_catalogue order by asin"
+        ).fetchall()
+        types = dict(
+            con.execute(
+                "select table_name || '.' || column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw_vendor'"
+            ).fetchall()
+        )
+    # 08:00 in UTC+8 is midnight UTC.
+    assert ship_date == datetime(2024, 5, 10, 0, 0, tzinfo=UTC)
+    assert catalogue == [
+        ("B000000001", "Oak bowl, large", Decimal("4.100000000"), False, 21),
+        ("B000000002", "Oak spoon", Decimal("0.850000000"), True, None),
+    ]
+    assert types["vendor_shipments.ship_date"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["vendor_shipments.quantity"] == "BIGINT"
+    assert types["vendor_stock.snapshot_date"] == "DATE"
+    assert types["vendor_catalogue.unit_cost_amount"] == "DECIMAL(38,9)"
+    assert types["vendor_catalogue.is_discontinued"] == "BOOLEAN"
+
+
+def test_second_load_changes_no_counts(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+
+    pipeline.run(inbox_source(inbox))
+
+    assert table_counts(tmp_path / "w.duckdb") == {
+        "vendor_shipments": 3,
+        "vendor_stock": 2,
+        "vendor_catalogue": 2,
+    }
+
+
+def test_missing_file_warns_and_loads_rest(tmp_path, caplog):
+    inbox = write_inbox(tmp_path / "inbox", stock=None)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    with caplog.at_level(logging.WARNING, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+    assert "stock.csv not found" in caplog.text
+    assert table_counts(tmp_path / "w.duckdb") == {"vendor_shipments": 3, "vendor_catalogue": 2}
+
+
+def test_bad_row_names_file_line_column(tmp_path):
+    bad = STOCK + "2024-05-12,WH-SZ,SKU-3,B000000003,twelve,0\n"
+    inbox = write_inbox(tmp_path / "inbox", stock=bad)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    with pytest.raises(
+        Exception,
+        match=r"stock.csv line 4, column on_hand_units: 'twelve' is not a whole number\. "
+        r"Nothing from stock.csv was loaded: correct the value in .*stock.csv and run again",
+    ):
+        pipeline.run(inbox_source(inbox))
+
+    assert table_counts(tmp_path / "w.duckdb") == {}
+
+
+def test_naive_timestamp_rejected(tmp_path):
+    bad = SHIPMENTS.replace("2024-05-11T00:00:00Z", "2024-05-11T00:00:00")
+    path = write_inbox(tmp_path / "inbox", shipments=bad) / "shipments.csv"
+    with pytest.raises(InboxFileError, match="shipments.csv line 4, column ship_date: '2024-05-11T00:00:00' has no time zone"):
+        read_csv_file(path, VENDOR_SHIPMENTS)
+
+
+def test_cell_errors_named(tmp_path):
+    cases = [
+        ("2024-13-01,WH-SZ,SKU-1,,1,0", "line 2, column snapshot_date: '2024-13-01' is not a date"),
+        ("2024-05-12,,SKU-1,,1,0", "line 2, column warehouse_code: '' is empty but required"),
+        ("2024-05-12,WH-SZ,SKU-1,,1", "line 2: 5 fields where the header has 6"),
+    ]
+    for index, (line, message) in enumerate(cases):
+        path = tmp_path / f"case{index}" / "stock.csv"
+        path.parent.mkdir()
+        path.write_text("snapshot_date,warehouse_code,vendor_sku,asin,on_hand_units,reserved_units\n" + line + "\n")
+        with pytest.raises(InboxFileError, match=message):
+            read_csv_file(path, VENDOR_STOCK)
+
+
+def test_bad_boolean_and_unit_named(tmp_path):
+    catalogue = write_inbox(tmp_path / "a", catalogue=CATALOGUE.replace("false", "maybe")) / "catalogue.csv"
+    shipments = write_inbox(tmp_path / "b", shipments=SHIPMENTS.replace(",Eaches,", ",Pallets,")) / "shipments.csv"
+
+    with pytest.raises(InboxFileError, match="catalogue.csv line 2, column is_discontinued: 'maybe' is not a boolean"):
+        read_csv_file(catalogue, VENDOR_CATALOGUE)
+    with pytest.raises(InboxFileError, match="shipments.csv line 3, column unit_of_measure: 'Pallets' is not one of Cases, Eaches"):
+        read_csv_file(shipments, VENDOR_SHIPMENTS)
+
+
+def test_duplicate_key_rejected(tmp_path):
+    path = write_inbox(tmp_path / "inbox", stock=STOCK + "2024-05-12,WH-SZ,SKU-1,B000000001,99,0\n") / "stock.csv"
+
+    with pytest.raises(InboxFileError, match=r"stock.csv line 4: the key .* = \(2024-05-12, WH-SZ, SKU-1\) repeats line 2"):
+        read_csv_file(path, VENDOR_STOCK)
+
+
+def test_missing_column_rejected(tmp_path):
+    path = write_inbox(tmp_path / "inbox", stock=STOCK.replace("reserved_units", "reserved")) / "stock.csv"
+
+    with pytest.raises(InboxFileError, match="stock.csv line 1: missing column\\(s\\) reserved_units"):
+        read_csv_file(path, VENDOR_STOCK)
+
+
+def test_rows_typed(tmp_path):
+    path = write_inbox(tmp_path / "inbox") / "stock.csv"
+
+    rows = read_csv_file(path, VENDOR_STOCK)
+
+    assert rows[1] == {
+        "snapshot_date": date(2024, 5, 12),
+        "warehouse_code": "WH-SZ",
+        "vendor_sku": "SKU-2",
+        "asin": None,
+        "on_hand_units": 40,
+        "reserved_units": 0,
+    }
