@@ -66,7 +66,7 @@ create table if not exists outbound.document_events (
     document_id varchar not null,
     state varchar not null,
     detail varchar,
-    at timestamptz not null
+    recorded_at timestamptz not null
 );
 """
 
@@ -139,7 +139,7 @@ class Ledger:
 
     def history(self, document_id: str) -> list[tuple[str, str | None, datetime]]:
         return self.con.execute(
-            "select state, detail, at from outbound.document_events where document_id = ? order by at, rowid",
+            "select state, detail, at from outbound.document_events where document_id = ? order by recorded_at, rowid",
             [document_id],
         ).fetchall()
 
