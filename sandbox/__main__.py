@@ -1,0 +1,62 @@
+"""Command line: `python -m sandbox serve --port 8700 --seed 7 --profile small --inbox data/inbox`."""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+from sandbox.config import PROFILES, SandboxConfig
+from sandbox.server import SandboxServer
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Local imitation of Amazon's vendor API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="write the inbox files and serve on 127.0.0.1 until SIGINT or SIGTERM")
+    serve.add_argument("--port", type=int, default=8700, help="TCP port on 127.0.0.1 (0 picks a free port); default 8700")
+    serve.add_argument("--seed", type=int, default=7, help="seed of the generated data; default 7")
+    serve.add_argument("--profile", choices=PROFILES, default="small", help="data size; default small")
+    serve.add_argument("--inbox", type=Path, default=Path("data/inbox"), help="folder for the vendor CSV exports")
+    serve.add_argument("--today", type=date.fromisoformat, default=None, help="date the data is generated around (YYYY-MM-DD); default: today in UTC")
+    serve.add_argument("--processing-seconds", type=float, default=0.5, help="seconds a transaction stays Processing; default 0.5")
+    serve.add_argument("--report-seconds", type=float, default=1.0, help="seconds a report takes to finish; default 1.0")
+    serve.add_argument("--no-throttle", action="store_true", help="turn off per-operation rate limits")
+    serve.add_argument("--log-level", default="INFO", help="logging level; default INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # A background job inherits SIGINT as ignored; handle it explicitly so Ctrl-C and kill -INT stop the server.
+    stop = threading.Event()
+
+    def request_stop(signal_number: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    args = _parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = SandboxConfig(
+        seed=args.seed,
+        profile=args.profile,
+        today=args.today,
+        inbox_dir=args.inbox,
+        port=args.port,
+        processing_seconds=args.processing_seconds,
+        report_seconds=args.report_seconds,
+        throttle=not args.no_throttle,
+    )
+    with SandboxServer(config) as server:
+        print(server.base_url, flush=True)
+        while not stop.wait(0.5):
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Settings of one sandbox run, its made-up credentials and its clock."""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+# Made-up credentials that only the sandbox accepts. They open nothing at Amazon.
+SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.acornsandbox"
+SANDBOX_CLIENT_SECRET = "acorn-sandbox-client-secret-not-a-real-secret"
+SANDBOX_REFRESH_TOKEN = "Atzr|acorn-sandbox-refresh-token"
+
+PROFILES = ("small", "medium")
+MARKETPLACE_ID = "ATVPDKIKX0DER"  # Amazon.com (US); the sandbox vendor sells only there.
+CURRENCY_CODE = "USD"
+VENDOR_CODE = "ACRNV"
+BIND_HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Settings of one sandbox server.
+
+    `today` anchors every generated date (default: the current UTC date). Durations
+    (token lifetime, report progress, transaction processing) run on the real clock.
+    `time_scale` multiplies the refill rate of every throttling bucket: 0 never refills,
+    which makes throttling tests deterministic.
+    """
+
+    seed: int = 7
+    profile: str = "small"
+    today: date | None = None
+    inbox_dir: Path | None = None
+    port: int = 0
+    processing_seconds: float = 0.5
+    report_seconds: float = 1.0
+    token_lifetime_seconds: float = 3600.0
+    throttle: bool = True
+    time_scale: float = 1.0
+    flaky_next_token: bool = False
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(
+                f"Unknown sandbox profile {self.profile!r}; use one of {', '.join(PROFILES)}."
+            )
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"Port {self.port} is out of range; use 0 (any free port) to 65535.")
+        for name in ("processing_seconds", "report_seconds", "token_lifetime_seconds", "time_scale"):
+            value = getattr(self, name)
+            if math.isnan(value) or value < 0:
+                raise ValueError(f"{name} is {value}; it must be zero or positive.")
+
+    def resolved_today(self) -> date:
+        return self.today if self.today is not None else datetime.now(UTC).date()
+
+
+class SandboxClock:
+    """The real UTC clock shifted by whole days so that the real date maps to `today`.
+
+    Generated data sits on days before `today`, so every generated timestamp is in the
+    past whatever the time of day, and time keeps moving while the server runs.
+    """
+
+    def __init__(self, today: date) -> None:
+        real_today = datetime.now(UTC).date()
+        self.today = today
+        self._offset = timedelta(days=(today - real_today).days)
+
+    def now(self) -> datetime:
+        return (datetime.now(UTC) + self._offset).replace(microsecond=0)

@@ -1,0 +1,296 @@
+"""The sandbox's data: one vendor's catalogue, Amazon's purchase orders and what happened to them.
+
+A `Scenario` is plain data. The seeded generator fills one; a hand-written scenario can
+fill the same classes. Quantities keep the unit Amazon ordered in (`Cases` with the case
+size, or `Eaches` with unit size 1) and are compared in eaches. Money is `Decimal`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+CASES = "Cases"
+EACHES = "Eaches"
+
+
+@dataclass
+class Product:
+    asin: str
+    vendor_sku: str
+    title: str
+    case_size: int
+    order_cost: Decimal  # netCost per each on Amazon's purchase orders
+    catalogue_cost: Decimal  # the vendor's own price to Amazon (catalogue.csv)
+    list_price: Decimal
+    lead_time_days: int
+    weekly_demand: int  # eaches per week across all fulfilment centres
+    in_catalogue: bool = True
+    is_discontinued: bool = False
+
+
+@dataclass(frozen=True)
+class FulfilmentCentre:
+    code: str
+    city: str
+    state_or_region: str
+    postal_code: str
+    address_line1: str
+    country_code: str = "US"
+
+
+@dataclass
+class OrderLine:
+    """One item of a purchase order and everything Amazon recorded about it.
+
+    `ordered_amount` is Amazon's current order quantity before cancellations (a change
+    to the PO updates it); the PO view shows `ordered_amount - cancelled_amount`.
+    Acknowledged, received and invoiced quantities are kept in eaches.
+    """
+
+    item_sequence_number: str
+    asin: str
+    vendor_sku: str
+    unit_of_measure: str
+    unit_size: int
+    ordered_amount: int
+    net_cost: Decimal
+    list_price: Decimal
+    is_back_order_allowed: bool = True
+    ordered_amount_before_change: int | None = None
+    quantity_changed_at: datetime | None = None
+    cancelled_amount: int = 0
+    cancelled_at: datetime | None = None
+    confirmation_status: str = "UNCONFIRMED"
+    accepted_eaches: int = 0
+    rejected_eaches: int = 0
+    acknowledged_at: datetime | None = None
+    received_eaches: int = 0
+    last_received_at: datetime | None = None
+    invoiced_eaches: int = 0
+    tags: list[str] = field(default_factory=list)
+
+    def eaches(self, amount: int) -> int:
+        return amount * self.unit_size
+
+    @property
+    def ordered_eaches(self) -> int:
+        return self.eaches(self.ordered_amount)
+
+    @property
+    def cancelled_eaches(self) -> int:
+        return self.eaches(self.cancelled_amount)
+
+    @property
+    def open_amount(self) -> int:
+        """Quantity on the PO after Amazon's cancellations, in the ordered unit."""
+        return self.ordered_amount - self.cancelled_amount
+
+    @property
+    def net_ordered_eaches(self) -> int:
+        return self.eaches(self.open_amount)
+
+    @property
+    def expected_eaches(self) -> int:
+        """Eaches Amazon still expects: the accepted part once acknowledged, else all."""
+        if self.confirmation_status == "UNCONFIRMED":
+            return self.net_ordered_eaches
+        return min(self.accepted_eaches, self.net_ordered_eaches)
+
+    @property
+    def receive_status(self) -> str:
+        if self.received_eaches <= 0:
+            return "NOT_RECEIVED"
+        if self.received_eaches < self.expected_eaches:
+            return "PARTIALLY_RECEIVED"
+        return "RECEIVED"
+
+    @property
+    def is_complete(self) -> bool:
+        """True when Amazon expects nothing more of this line."""
+        return self.received_eaches >= self.expected_eaches
+
+
+@dataclass
+class PurchaseOrder:
+    number: str
+    ship_to: str
+    purchase_order_date: datetime
+    ship_window: tuple[datetime, datetime]
+    delivery_window: tuple[datetime, datetime]
+    lines: list[OrderLine]
+    state: str = "New"
+    state_changed_at: datetime | None = None
+    changed_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    order_type: str = "RegularOrder"
+    payment_method: str = "Invoice"
+
+    @property
+    def status(self) -> str:
+        return "CLOSED" if self.state == "Closed" else "OPEN"
+
+    @property
+    def last_change(self) -> datetime:
+        """Latest of creation, Amazon's change and the last state change."""
+        moments = [self.purchase_order_date, self.changed_at, self.state_changed_at]
+        return max(moment for moment in moments if moment is not None)
+
+    def line(self, item_sequence_number: str) -> OrderLine | None:
+        for line in self.lines:
+            if line.item_sequence_number == item_sequence_number:
+                return line
+        return None
+
+    def touch(self, moment: datetime) -> None:
+        if self.last_updated_at is None or moment > self.last_updated_at:
+            self.last_updated_at = moment
+
+
+@dataclass(frozen=True)
+class CartonContent:
+    """One row of shipments.csv: a PO line packed in one carton."""
+
+    carton_id: str  # SSCC-18
+    purchase_order_number: str
+    item_sequence_number: str
+    asin: str
+    vendor_sku: str
+    quantity: int
+    unit_of_measure: str
+    unit_size: int
+
+    @property
+    def eaches(self) -> int:
+        return self.quantity * self.unit_size
+
+
+@dataclass
+class Shipment:
+    shipment_id: str
+    ship_date: datetime
+    shipment_type: str
+    carrier_scac: str
+    carrier_reference: str
+    bill_of_lading_number: str
+    ship_from: str
+    ship_to: str
+    contents: list[CartonContent]
+    asn_submitted_at: datetime | None = None
+
+    def eaches_by_line(self) -> dict[tuple[str, str], int]:
+        totals: dict[tuple[str, str], int] = {}
+        for content in self.contents:
+            key = (content.purchase_order_number, content.item_sequence_number)
+            totals[key] = totals.get(key, 0) + content.eaches
+        return totals
+
+
+@dataclass
+class AsnRecord:
+    """A shipment confirmation Amazon accepted (generated history or a sandbox submission)."""
+
+    shipment_identifier: str
+    selling_party_id: str
+    submitted_at: datetime
+    eaches_by_line: dict[tuple[str, str], int]
+    transaction_id: str | None = None
+
+
+@dataclass
+class InvoiceRecord:
+    invoice_id: str
+    invoice_type: str
+    submitted_at: datetime
+    transaction_id: str
+    eaches_by_line: dict[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    generation_date: date
+    asin: str
+    start_date: date
+    end_date: date
+    mean_units: Decimal
+    p70_units: Decimal
+    p80_units: Decimal
+    p90_units: Decimal
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """One ASIN-week of Amazon's inventory report (units in eaches, costs in the currency)."""
+
+    asin: str
+    start_date: date
+    end_date: date
+    sellable_on_hand_units: int
+    unsellable_on_hand_units: int
+    open_purchase_order_units: int
+    net_received_units: int
+    unfilled_customer_ordered_units: int
+    aged90_plus_days_sellable_units: int
+    unhealthy_units: int
+    sellable_on_hand_cost: Decimal
+    unsellable_on_hand_cost: Decimal
+    net_received_cost: Decimal
+    aged90_plus_days_sellable_cost: Decimal
+    unhealthy_cost: Decimal
+    average_vendor_lead_time_days: Decimal | None
+    sell_through_rate: Decimal | None
+    vendor_confirmation_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class StockRow:
+    snapshot_date: date
+    warehouse_code: str
+    vendor_sku: str
+    asin: str
+    on_hand_units: int
+    reserved_units: int
+
+
+@dataclass
+class Scenario:
+    seed: int
+    profile: str
+    today: date
+    vendor_code: str
+    currency_code: str
+    marketplace_id: str
+    ship_from_party_id: str
+    products: list[Product]
+    fulfilment_centres: list[FulfilmentCentre]
+    orders: dict[str, PurchaseOrder]
+    shipments: list[Shipment]
+    asn_records: dict[str, AsnRecord]
+    receipt_shortfalls: dict[tuple[str, str], int]
+    forecasts: list[ForecastRow]
+    forecast_generation_dates: list[date]
+    inventory: list[InventoryRow]
+    stock: list[StockRow]
+    invoices: dict[str, InvoiceRecord] = field(default_factory=dict)
+
+    def product(self, asin: str) -> Product | None:
+        for product in self.products:
+            if product.asin == asin:
+                return product
+        return None
+
+    def fulfilment_centre(self, code: str) -> FulfilmentCentre | None:
+        for centre in self.fulfilment_centres:
+            if centre.code == code:
+                return centre
+        return None
+
+    def find_line(self, purchase_order_number: str, item_sequence_number: str) -> OrderLine | None:
+        order = self.orders.get(purchase_order_number)
+        return order.line(item_sequence_number) if order is not None else None
+
+    def shipped_eaches_by_line(self) -> dict[tuple[str, str], int]:
+        totals: dict[tuple[str, str], int] = {}
+        for shipment in self.shipments:
+            for key, eaches in shipment.eaches_by_line().items():
+                totals[key] = totals.get(key, 0) + eaches
+        return totals

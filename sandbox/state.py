@@ -1,0 +1,334 @@
+"""The sandbox's in-memory state: the scenario plus tokens, transactions, submissions and reports.
+
+Every public method takes one lock, so the HTTP threads see a consistent state. Due
+transactions are processed lazily, in arrival order, whenever the state is read.
+"""
+
+import hashlib
+import hmac
+import math
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sandbox.auth import TokenIssuer
+from sandbox.config import SandboxClock, SandboxConfig
+from sandbox.generator import generate_scenario
+from sandbox.inbox import format_timestamp
+from sandbox.listing import list_purchase_order_statuses, list_purchase_orders
+from sandbox.reports import (
+    Report,
+    build_document,
+    build_error_document,
+    decide_outcome,
+    parse_report_request,
+)
+from sandbox.scenario import Scenario
+from sandbox.throttle import Throttle
+from sandbox.transactions import Transaction, business_id, process_transaction
+from sandbox.views import render_order
+
+DOCUMENT_URL_LIFETIME_SECONDS = 300  # Amazon's presigned report URLs expire after 5 minutes
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    report_document_id: str
+    url: str
+
+
+class SandboxState:
+    def __init__(self, config: SandboxConfig, scenario: Scenario | None = None) -> None:
+        self.config = config
+        today = config.resolved_today()
+        self.clock = SandboxClock(today)
+        self.scenario = scenario if scenario is not None else generate_scenario(config.seed, config.profile, today)
+        self.tokens = TokenIssuer(config.token_lifetime_seconds)
+        self.throttle = Throttle(config.throttle, config.time_scale)
+        self._lock = threading.RLock()
+        self._transactions: dict[str, Transaction] = {}
+        self._reports: dict[str, Report] = {}
+        self._report_by_document: dict[str, str] = {}
+        self._rejected_next_tokens: set[str] = set()
+        self._signing_key = secrets.token_bytes(32)
+        self._report_count = 0
+
+    # -- purchase orders --------------------------------------------------------------
+
+    def list_purchase_orders(self, params: dict[str, str]) -> dict[str, Any]:
+        with self._lock:
+            self._process_due_transactions()
+            return list_purchase_orders(self.scenario, params, self.clock.now(), self._reject_token_once)
+
+    def list_purchase_order_statuses(self, params: dict[str, str]) -> dict[str, Any]:
+        with self._lock:
+            self._process_due_transactions()
+            return list_purchase_order_statuses(self.scenario, params, self.clock.now(), self._reject_token_once)
+
+    def purchase_order(self, number: str) -> dict[str, Any] | None:
+        with self._lock:
+            self._process_due_transactions()
+            order = self.scenario.orders.get(number)
+            return render_order(order, self.scenario) if order is not None else None
+
+    def _reject_token_once(self, token: str) -> bool:
+        if not self.config.flaky_next_token or token in self._rejected_next_tokens:
+            return False
+        self._rejected_next_tokens.add(token)
+        return True
+
+    def change_order_quantity(self, purchase_order_number: str, item_sequence_number: str, amount: int) -> None:
+        """Change an item's ordered quantity the way Amazon changes a PO (sets purchaseOrderChangedDate)."""
+        with self._lock:
+            order = self.scenario.orders.get(purchase_order_number)
+            line = order.line(item_sequence_number) if order is not None else None
+            if order is None or line is None:
+                raise KeyError(f"PO {purchase_order_number} has no item {item_sequence_number}; pick one from ground_truth().")
+            if amount < line.cancelled_amount:
+                raise ValueError(f"Amount {amount} is below the {line.cancelled_amount} already cancelled.")
+            now = self.clock.now()
+            if line.ordered_amount_before_change is None:
+                line.ordered_amount_before_change = line.ordered_amount
+            line.ordered_amount = amount
+            line.quantity_changed_at = now
+            order.changed_at = now
+            order.touch(now)
+
+    # -- transactions -----------------------------------------------------------------
+
+    def submit(self, kind: str, documents: list[dict[str, Any]]) -> str:
+        """Record a POST that passed the schema check and return its transaction id."""
+        with self._lock:
+            received_at = self.clock.now()
+            transaction_id = f"{received_at:%Y%m%d%H%M%S}-{uuid.uuid4()}"
+            seconds = self.config.processing_seconds
+            self._transactions[transaction_id] = Transaction(
+                transaction_id=transaction_id,
+                kind=kind,
+                documents=documents,
+                business_ids=[business_id(kind, document) for document in documents],
+                received_at=received_at,
+                due_monotonic=time.monotonic() + seconds,
+                processing_seconds=seconds if math.isfinite(seconds) else 0.0,
+            )
+            return transaction_id
+
+    def transaction_status(self, transaction_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            self._process_due_transactions()
+            transaction = self._transactions.get(transaction_id)
+            if transaction is None:
+                return None
+            status: dict[str, Any] = {"transactionId": transaction_id, "status": transaction.status}
+            if transaction.errors:
+                status["errors"] = [dict(error) for error in transaction.errors]
+            return status
+
+    def _process_due_transactions(self) -> None:
+        now = time.monotonic()
+        for transaction in self._transactions.values():
+            if transaction.status != "Processing":
+                continue
+            if transaction.due_monotonic > now:
+                break  # later transactions wait for this one, as they arrived after it
+            process_transaction(self.scenario, transaction)
+
+    def submissions(self) -> list[dict[str, Any]]:
+        """List every document received: kind, business id, transaction, time, verdict and its errors."""
+        with self._lock:
+            self._process_due_transactions()
+            entries = []
+            for transaction in self._transactions.values():
+                for index, business in enumerate(transaction.business_ids):
+                    errors = transaction.errors_by_document[index] if transaction.errors_by_document else []
+                    entries.append(
+                        {
+                            "kind": transaction.kind,
+                            "business_id": business,
+                            "transaction_id": transaction.transaction_id,
+                            "received_at": format_timestamp(transaction.received_at),
+                            "verdict": transaction.status,
+                            "errors": [dict(error) for error in errors],
+                        }
+                    )
+            return entries
+
+    # -- reports ------------------------------------------------------------------------
+
+    def create_report(self, body: object) -> str:
+        """Register a report (raises ReportRequestError for a body Amazon rejects with 400)."""
+        request = parse_report_request(body, self.scenario.marketplace_id)
+        with self._lock:
+            self._report_count += 1
+            report_id = str(50_000_000_000 + self._report_count)
+            outcome, error_details = decide_outcome(request, self.scenario)
+            report = Report(
+                report_id=report_id,
+                request=request,
+                created_at=self.clock.now(),
+                created_monotonic=time.monotonic(),
+                processing_seconds=self.config.report_seconds,
+                outcome=outcome,
+                error_details=error_details,
+            )
+            if outcome in ("DONE", "FATAL"):
+                report.document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}"
+                self._report_by_document[report.document_id] = report_id
+            self._reports[report_id] = report
+            return report_id
+
+    def report(self, report_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            report = self._reports.get(report_id)
+            return report.render(time.monotonic()) if report is not None else None
+
+    def cancel_report(self, report_id: str) -> str | None:
+        """Cancel a report that is still IN_QUEUE; return None on success, else its current status."""
+        with self._lock:
+            report = self._reports[report_id]
+            status = report.status(time.monotonic())
+            if status != "IN_QUEUE":
+                return status
+            report.cancelled = True
+            return None
+
+    def report_document(self, document_id: str, base_url: str) -> DocumentLink | None:
+        """Return a presigned download link for a finished report's document."""
+        with self._lock:
+            report_id = self._report_by_document.get(document_id)
+            if report_id is None:
+                return None
+            report = self._reports[report_id]
+            if report.status(time.monotonic()) not in ("DONE", "FATAL"):
+                return None
+            expires = int(time.time()) + DOCUMENT_URL_LIFETIME_SECONDS
+            signature = self._sign(document_id, expires)
+            url = f"{base_url}/_documents/{document_id}?expires={expires}&signature={signature}"
+            return DocumentLink(document_id, url)
+
+    def document_content(self, document_id: str, expires: str, signature: str) -> tuple[int, bytes | str]:
+        """Return (200, gzip bytes) for a valid link, else (403 or 404, reason)."""
+        with self._lock:
+            report_id = self._report_by_document.get(document_id)
+            if report_id is None:
+                return 404, f"Report document {document_id} does not exist."
+            try:
+                expires_at = int(expires)
+            except ValueError:
+                return 403, "The document URL is malformed; call getReportDocument for a new URL."
+            if not hmac.compare_digest(signature, self._sign(document_id, expires_at)):
+                return 403, "The document URL signature is invalid; call getReportDocument for a new URL."
+            if time.time() > expires_at:
+                return 403, "The document URL has expired; call getReportDocument for a new URL."
+            report = self._reports[report_id]
+            if report.document is None:
+                if report.outcome == "FATAL":
+                    report.document = build_error_document(report.error_details or "The report failed.")
+                else:
+                    report.document = build_document(report.request, self.scenario)
+            return 200, report.document
+
+    def _sign(self, document_id: str, expires: int) -> str:
+        message = f"{document_id}|{expires}".encode()
+        return hmac.new(self._signing_key, message, hashlib.sha256).hexdigest()
+
+    # -- ground truth -----------------------------------------------------------------
+
+    def ground_truth(self) -> dict[str, Any]:
+        """Return what happened to every PO line and shipment, in eaches, with the planted-case tags."""
+        with self._lock:
+            self._process_due_transactions()
+            return _ground_truth(self.scenario)
+
+
+def _ground_truth(scenario: Scenario) -> dict[str, Any]:
+    shipped = scenario.shipped_eaches_by_line()
+    lines = []
+    tags: dict[str, list[dict[str, str]]] = {}
+    for order in scenario.orders.values():
+        for line in order.lines:
+            key = (order.number, line.item_sequence_number)
+            lines.append(
+                {
+                    "purchase_order_number": order.number,
+                    "item_sequence_number": line.item_sequence_number,
+                    "asin": line.asin,
+                    "vendor_sku": line.vendor_sku,
+                    "ordered_unit_of_measure": line.unit_of_measure,
+                    "ordered_unit_size": line.unit_size,
+                    "ordered_amount": line.ordered_amount,
+                    "ordered_eaches": line.ordered_eaches,
+                    "ordered_eaches_before_change": (
+                        line.eaches(line.ordered_amount_before_change)
+                        if line.ordered_amount_before_change is not None
+                        else None
+                    ),
+                    "cancelled_eaches": line.cancelled_eaches,
+                    "accepted_eaches": line.accepted_eaches,
+                    "rejected_eaches": line.rejected_eaches,
+                    "shipped_eaches": shipped.get(key, 0),
+                    "received_eaches": line.received_eaches,
+                    "invoiced_eaches": line.invoiced_eaches,
+                    "net_cost_amount": f"{line.net_cost:.2f}",
+                    "currency_code": scenario.currency_code,
+                    "confirmation_status": line.confirmation_status,
+                    "receive_status": line.receive_status,
+                    "tags": list(line.tags),
+                }
+            )
+            for tag in line.tags:
+                tags.setdefault(tag, []).append(
+                    {"purchase_order_number": order.number, "item_sequence_number": line.item_sequence_number}
+                )
+    orders = [
+        {
+            "purchase_order_number": order.number,
+            "purchase_order_state": order.state,
+            "purchase_order_status": order.status,
+            "purchase_order_date": format_timestamp(order.purchase_order_date),
+            "last_updated_date": format_timestamp(order.last_updated_at or order.purchase_order_date),
+            "ship_to_party_id": order.ship_to,
+            "changed": order.changed_at is not None,
+            "line_count": len(order.lines),
+        }
+        for order in scenario.orders.values()
+    ]
+    shipments = [
+        {
+            "shipment_id": shipment.shipment_id,
+            "ship_date": format_timestamp(shipment.ship_date),
+            "ship_to_party_id": shipment.ship_to,
+            "carton_count": len({content.carton_id for content in shipment.contents}),
+            "asn_submitted": shipment.shipment_id in scenario.asn_records,
+            "lines": [
+                {"purchase_order_number": key[0], "item_sequence_number": key[1], "eaches": eaches}
+                for key, eaches in shipment.eaches_by_line().items()
+            ],
+        }
+        for shipment in scenario.shipments
+    ]
+    inventory_weeks = sorted({row.start_date for row in scenario.inventory})
+    return {
+        "seed": scenario.seed,
+        "profile": scenario.profile,
+        "today": scenario.today.isoformat(),
+        "vendor_code": scenario.vendor_code,
+        "marketplace_id": scenario.marketplace_id,
+        "currency_code": scenario.currency_code,
+        "purchase_orders": orders,
+        "lines": lines,
+        "shipments": shipments,
+        "tags": tags,
+        "forecast_generation_dates": [day.isoformat() for day in scenario.forecast_generation_dates],
+        "forecast_row_count": len(scenario.forecasts),
+        "inventory_weeks": [
+            {"start_date": start.isoformat(), "end_date": (start + timedelta(days=6)).isoformat()}
+            for start in inventory_weeks
+        ],
+        "inventory_row_count": len(scenario.inventory),
+        "catalogue_asins": [product.asin for product in scenario.products if product.in_catalogue],
+    }

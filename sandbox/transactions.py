@@ -1,0 +1,576 @@
+"""Asynchronous processing of acknowledgements, shipment confirmations (ASNs) and invoices.
+
+A POST that passes the schema check becomes a transaction in `Processing`. Once its
+processing time has passed, the sandbox checks the business rules below against the
+current state, in the order the transactions arrived. A transaction is all or nothing:
+if any document in it breaks a rule, it ends in `Failure` with one error per broken
+rule and changes nothing; otherwise it ends in `Success` and its consequences apply:
+- an acknowledgement moves a New PO to Acknowledged and fills in each item's
+  acknowledgement status;
+- an Original ASN is received at once as Amazon's warehouse would: received quantities
+  grow, `lastReceiveDate` is the processing time, and a PO whose lines are all complete
+  closes (a `Replace` ASN updates the recorded quantities but is not received again);
+- an invoice records its id and invoiced quantities and does not change the PO.
+
+Lines are matched to PO items by item sequence number (acknowledgements) or by ASIN,
+then vendor product identifier, then item sequence number (ASNs and invoices, whose
+sequence numbers are their own). Quantities are compared in eaches.
+NOTE: Amazon documents none of these error codes; they are the sandbox's own, stable
+names for the rules Amazon describes in prose.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sandbox.scenario import AsnRecord, InvoiceRecord, OrderLine, PurchaseOrder, Scenario
+
+TRANSACTION_ERROR_CODES = {
+    "INVALID_ORDER_ID": "The purchase order number is not one of this vendor's purchase orders.",
+    "INVALID_ITEM": "A line matches no item of the purchase order.",
+    "QUANTITY_NOT_POSITIVE": "A quantity is zero or negative.",
+    "QUANTITY_EXCEEDS_ORDERED": "Acknowledged, shipped or invoiced eaches exceed the eaches ordered after cancellations.",
+    "NET_COST_MISMATCH": "An invoice line's netCost differs from the purchase order's netCost.",
+    "DUPLICATE_INVOICE_ID": "An invoice with this id was already accepted.",
+    "DUPLICATE_SHIPMENT_ID": "An Original ASN reuses a shipmentIdentifier accepted in the last 365 days.",
+    "SHIPMENT_NOT_FOUND": "A Replace ASN names a shipmentIdentifier that was never accepted.",
+    "SHIP_DATE_IN_FUTURE": "shippedDate is later than the moment the ASN was processed.",
+    "SELLING_PARTY_MISMATCH": "sellingParty.partyId is not the vendor code of the purchase orders.",
+    "SHIP_TO_MISMATCH": "shipToParty.partyId is not the fulfilment centre of the purchase order.",
+    "MISSING_PURCHASE_ORDER_NUMBER": "A shipped or invoiced item names no purchaseOrderNumber.",
+    "INVOICE_WITHOUT_ITEMS": "An invoice of type Invoice lists no items.",
+    "INVOICE_TOTAL_MISMATCH": "invoiceTotal differs from the lines plus taxes and charges minus allowances.",
+    "INVOICE_DATE_BEFORE_ORDER": "The invoice date is earlier than the purchase order date.",
+    "PURCHASE_ORDER_CLOSED": "An acknowledgement names a closed purchase order.",
+}
+
+KIND_ACKNOWLEDGEMENT = "acknowledgement"
+KIND_SHIPMENT_CONFIRMATION = "shipment_confirmation"
+KIND_INVOICE = "invoice"
+ASN_REUSE_DAYS = 365
+CENT = Decimal("0.01")
+
+LineKey = tuple[str, str]
+
+
+@dataclass
+class Transaction:
+    transaction_id: str
+    kind: str
+    documents: list[dict[str, Any]]
+    business_ids: list[str]
+    received_at: datetime
+    due_monotonic: float
+    processing_seconds: float
+    status: str = "Processing"
+    errors: list[dict[str, str]] = field(default_factory=list)
+    errors_by_document: list[list[dict[str, str]]] = field(default_factory=list)
+    processed_at: datetime | None = None
+
+
+def business_id(kind: str, document: dict[str, Any]) -> str:
+    if kind == KIND_ACKNOWLEDGEMENT:
+        return str(document.get("purchaseOrderNumber", ""))
+    if kind == KIND_SHIPMENT_CONFIRMATION:
+        return str(document.get("shipmentIdentifier", ""))
+    return str(document.get("id", ""))
+
+
+def process_transaction(scenario: Scenario, transaction: Transaction) -> None:
+    """Check every document of a due transaction and apply it if all pass."""
+    processed_at = transaction.received_at + timedelta(seconds=transaction.processing_seconds)
+    checker = _RuleChecker(scenario, processed_at, transaction.transaction_id)
+    check = {
+        KIND_ACKNOWLEDGEMENT: checker.check_acknowledgement,
+        KIND_SHIPMENT_CONFIRMATION: checker.check_shipment_confirmation,
+        KIND_INVOICE: checker.check_invoice,
+    }[transaction.kind]
+    transaction.errors_by_document = [check(index, document) for index, document in enumerate(transaction.documents)]
+    transaction.errors = [error for errors in transaction.errors_by_document for error in errors]
+    transaction.processed_at = processed_at
+    if transaction.errors:
+        transaction.status = "Failure"
+        return
+    for effect in checker.effects:
+        effect()
+    transaction.status = "Success"
+
+
+def _error(code: str, message: str, details: str) -> dict[str, str]:
+    return {"code": code, "message": message, "details": details}
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def quantity_in_eaches(quantity: dict[str, Any], line: OrderLine) -> int:
+    """Convert an ItemQuantity to eaches; a missing unit or case size falls back to the PO line's."""
+    amount = int(quantity.get("amount", 0))
+    unit = quantity.get("unitOfMeasure", line.unit_of_measure)
+    if unit == "Cases":
+        return amount * int(quantity.get("unitSize") or line.unit_size)
+    return amount
+
+
+def _match_by_identifier(order: PurchaseOrder, item: dict[str, Any], sequence_number: str | None) -> OrderLine | None:
+    asin = item.get("amazonProductIdentifier")
+    vendor_identifier = item.get("vendorProductIdentifier")
+    if asin:
+        return next((line for line in order.lines if line.asin == asin), None)
+    if vendor_identifier:
+        return next((line for line in order.lines if line.vendor_sku == vendor_identifier), None)
+    if sequence_number is not None:
+        return order.line(sequence_number.lstrip("0") or "0")
+    return None
+
+
+def _close_if_complete(order: PurchaseOrder, moment: datetime) -> None:
+    if order.state != "Closed" and all(line.is_complete for line in order.lines):
+        order.state = "Closed"
+        order.state_changed_at = moment
+
+
+class _RuleChecker:
+    """Check documents one by one, remembering what earlier documents of the same transaction would change."""
+
+    def __init__(self, scenario: Scenario, processed_at: datetime, transaction_id: str) -> None:
+        self.scenario = scenario
+        self.processed_at = processed_at
+        self.transaction_id = transaction_id
+        self.effects: list[Callable[[], None]] = []
+        self.pending_shipment_ids: set[str] = set()
+        self.pending_invoice_ids: set[str] = set()
+        self.pending_shipped: dict[LineKey, int] = {}
+        self.pending_invoiced: dict[LineKey, int] = {}
+
+    # -- acknowledgements ------------------------------------------------------------
+
+    def check_acknowledgement(self, index: int, document: dict[str, Any]) -> list[dict[str, str]]:
+        number = document["purchaseOrderNumber"]
+        where = f"acknowledgements[{index}]"
+        order = self.scenario.orders.get(number)
+        if order is None:
+            return [
+                _error(
+                    "INVALID_ORDER_ID",
+                    f"Purchase order {number} is unknown; acknowledge a purchase order listed by getPurchaseOrders.",
+                    where,
+                )
+            ]
+        errors = []
+        party = document["sellingParty"]["partyId"]
+        if party != self.scenario.vendor_code:
+            errors.append(
+                _error(
+                    "SELLING_PARTY_MISMATCH",
+                    f"Acknowledgement of PO {number}: sellingParty {party} is not the PO's vendor code "
+                    f"{self.scenario.vendor_code}.",
+                    f"{where}.sellingParty.partyId",
+                )
+            )
+        if order.state == "Closed":
+            errors.append(
+                _error("PURCHASE_ORDER_CLOSED", f"Purchase order {number} is Closed and cannot be acknowledged.", where)
+            )
+
+        updates: list[tuple[OrderLine, int, int]] = []
+        for item_index, item in enumerate(document["items"]):
+            item_where = f"{where}.items[{item_index}]"
+            sequence_number = item.get("itemSequenceNumber")
+            if sequence_number:
+                line = order.line(sequence_number.lstrip("0") or "0")
+            else:
+                line = _match_by_identifier(order, item, None)
+            if line is None or (item.get("amazonProductIdentifier") not in (None, line.asin)):
+                errors.append(
+                    _error(
+                        "INVALID_ITEM",
+                        f"Acknowledgement of PO {number}: item {sequence_number or item.get('amazonProductIdentifier')} "
+                        "matches no item of the purchase order; use its itemSequenceNumber and ASIN.",
+                        item_where,
+                    )
+                )
+                continue
+            accepted = rejected = 0
+            for acknowledgement in item["itemAcknowledgements"]:
+                acknowledged = acknowledgement["acknowledgedQuantity"]
+                if int(acknowledged.get("amount", 0)) <= 0:
+                    errors.append(
+                        _error(
+                            "QUANTITY_NOT_POSITIVE",
+                            f"Acknowledgement of PO {number} item {line.item_sequence_number}: acknowledgedQuantity "
+                            f"{acknowledged.get('amount', 0)} must be greater than zero.",
+                            item_where,
+                        )
+                    )
+                    continue
+                eaches = quantity_in_eaches(acknowledged, line)
+                if acknowledgement["acknowledgementCode"] == "Rejected":
+                    rejected += eaches
+                else:
+                    accepted += eaches
+            if accepted + rejected > line.net_ordered_eaches:
+                errors.append(
+                    _error(
+                        "QUANTITY_EXCEEDS_ORDERED",
+                        f"Acknowledgement of PO {number} item {line.item_sequence_number}: {accepted + rejected} eaches "
+                        f"acknowledged but {line.net_ordered_eaches} ordered after cancellations; acknowledge at most "
+                        "the ordered quantity.",
+                        item_where,
+                    )
+                )
+            updates.append((line, accepted, rejected))
+
+        acknowledged_at = datetime.fromisoformat(document["acknowledgementDate"])
+        self.effects.append(lambda: self._apply_acknowledgement(order, updates, acknowledged_at))
+        return errors
+
+    def _apply_acknowledgement(
+        self, order: PurchaseOrder, updates: list[tuple[OrderLine, int, int]], acknowledged_at: datetime
+    ) -> None:
+        for line, accepted, rejected in updates:
+            line.accepted_eaches = accepted
+            line.rejected_eaches = rejected
+            line.acknowledged_at = acknowledged_at
+            if accepted >= line.net_ordered_eaches:
+                line.confirmation_status = "ACCEPTED"
+            elif accepted == 0:
+                line.confirmation_status = "REJECTED"
+            else:
+                line.confirmation_status = "PARTIALLY_ACCEPTED"
+        if order.state == "New":
+            order.state = "Acknowledged"
+            order.state_changed_at = self.processed_at
+        order.touch(self.processed_at)
+
+    # -- shipment confirmations --------------------------------------------------------
+
+    def check_shipment_confirmation(self, index: int, document: dict[str, Any]) -> list[dict[str, str]]:
+        identifier = document["shipmentIdentifier"]
+        confirmation_type = document["shipmentConfirmationType"]
+        where = f"shipmentConfirmations[{index}]"
+        label = f"ASN {identifier}"
+        errors = []
+
+        party = document["sellingParty"]["partyId"]
+        if party != self.scenario.vendor_code:
+            errors.append(
+                _error(
+                    "SELLING_PARTY_MISMATCH",
+                    f"{label}: sellingParty {party} is not the vendor code {self.scenario.vendor_code}.",
+                    f"{where}.sellingParty.partyId",
+                )
+            )
+        existing = self.scenario.asn_records.get(identifier)
+        recent = existing is not None and existing.submitted_at >= self.processed_at - timedelta(days=ASN_REUSE_DAYS)
+        if confirmation_type == "Original" and (recent or identifier in self.pending_shipment_ids):
+            errors.append(
+                _error(
+                    "DUPLICATE_SHIPMENT_ID",
+                    f"{label}: shipmentIdentifier {identifier} was already confirmed within {ASN_REUSE_DAYS} days; "
+                    "send a new identifier, or shipmentConfirmationType Replace to correct that ASN.",
+                    f"{where}.shipmentIdentifier",
+                )
+            )
+        if confirmation_type == "Replace" and existing is None and identifier not in self.pending_shipment_ids:
+            errors.append(
+                _error(
+                    "SHIPMENT_NOT_FOUND",
+                    f"{label}: Replace names a shipmentIdentifier that was never confirmed; send it as Original.",
+                    f"{where}.shipmentIdentifier",
+                )
+            )
+        if existing is not None and confirmation_type == "Replace" and existing.selling_party_id != party:
+            errors.append(
+                _error(
+                    "SELLING_PARTY_MISMATCH",
+                    f"{label}: a Replace must repeat the sellingParty of the original ASN ({existing.selling_party_id}).",
+                    f"{where}.sellingParty.partyId",
+                )
+            )
+        shipped_date = document.get("shippedDate")
+        if shipped_date is not None and datetime.fromisoformat(shipped_date) > self.processed_at:
+            errors.append(
+                _error(
+                    "SHIP_DATE_IN_FUTURE",
+                    f"{label}: shippedDate {shipped_date} is in the future; send the time the truck left.",
+                    f"{where}.shippedDate",
+                )
+            )
+
+        eaches_by_line, line_errors = self._shipped_eaches(document, where, label)
+        errors.extend(line_errors)
+        replaced = existing.eaches_by_line if (existing is not None and confirmation_type == "Replace") else {}
+        for key, eaches in eaches_by_line.items():
+            line = self.scenario.find_line(*key)
+            assert line is not None
+            earlier = self._confirmed_eaches(key) - replaced.get(key, 0) + self.pending_shipped.get(key, 0)
+            if earlier + eaches > line.net_ordered_eaches:
+                errors.append(
+                    _error(
+                        "QUANTITY_EXCEEDS_ORDERED",
+                        f"{label}: PO {key[0]} item {key[1]} would have {earlier + eaches} eaches shipped but "
+                        f"{line.net_ordered_eaches} ordered after cancellations; ship at most the ordered quantity.",
+                        where,
+                    )
+                )
+        for key, eaches in eaches_by_line.items():
+            self.pending_shipped[key] = self.pending_shipped.get(key, 0) + eaches
+        self.pending_shipment_ids.add(identifier)
+
+        record = AsnRecord(identifier, party, self.processed_at, eaches_by_line, self.transaction_id)
+        receive = confirmation_type == "Original"
+        self.effects.append(lambda: self._apply_shipment_confirmation(record, receive))
+        return errors
+
+    def _confirmed_eaches(self, key: LineKey) -> int:
+        return sum(record.eaches_by_line.get(key, 0) for record in self.scenario.asn_records.values())
+
+    def _shipped_eaches(
+        self, document: dict[str, Any], where: str, label: str
+    ) -> tuple[dict[LineKey, int], list[dict[str, str]]]:
+        """Resolve each shipped item to its PO line (the PO number may sit on the item or its cartons)."""
+        container_items = [
+            container_item
+            for container in document.get("cartons", []) + document.get("pallets", [])
+            for container_item in container.get("items", [])
+        ]
+        ship_to = document["shipToParty"]["partyId"]
+        eaches_by_line: dict[LineKey, int] = {}
+        errors: list[dict[str, str]] = []
+        reported_ship_to: set[str] = set()
+        for item_index, item in enumerate(document["shippedItems"]):
+            item_where = f"{where}.shippedItems[{item_index}]"
+            sequence_number = item["itemSequenceNumber"]
+            number = item.get("itemDetails", {}).get("purchaseOrderNumber")
+            if number:
+                allocations = [(number, item["shippedQuantity"])]
+            else:
+                allocations = [
+                    (container_item["itemDetails"]["purchaseOrderNumber"], container_item["shippedQuantity"])
+                    for container_item in container_items
+                    if container_item["itemReference"] == sequence_number
+                    and container_item.get("itemDetails", {}).get("purchaseOrderNumber")
+                ]
+            if not allocations:
+                errors.append(
+                    _error(
+                        "MISSING_PURCHASE_ORDER_NUMBER",
+                        f"{label}: item {sequence_number} names no purchaseOrderNumber; put it in the item's "
+                        "itemDetails or in the itemDetails of its carton items.",
+                        item_where,
+                    )
+                )
+                continue
+            for number, shipped in allocations:
+                order = self.scenario.orders.get(number)
+                if order is None:
+                    errors.append(
+                        _error("INVALID_ORDER_ID", f"{label}: purchase order {number} is unknown.", item_where)
+                    )
+                    continue
+                if order.ship_to != ship_to and number not in reported_ship_to:
+                    reported_ship_to.add(number)
+                    errors.append(
+                        _error(
+                            "SHIP_TO_MISMATCH",
+                            f"{label}: shipToParty {ship_to} is not PO {number}'s fulfilment centre {order.ship_to}.",
+                            f"{where}.shipToParty.partyId",
+                        )
+                    )
+                line = _match_by_identifier(order, item, sequence_number)
+                if line is None:
+                    errors.append(
+                        _error(
+                            "INVALID_ITEM",
+                            f"{label}: item {sequence_number} matches no item of PO {number}; "
+                            "send the ASIN or vendor product identifier of the PO item.",
+                            item_where,
+                        )
+                    )
+                    continue
+                if int(shipped.get("amount", 0)) <= 0:
+                    errors.append(
+                        _error(
+                            "QUANTITY_NOT_POSITIVE",
+                            f"{label}: item {sequence_number} has shippedQuantity {shipped.get('amount', 0)}; "
+                            "it must be greater than zero.",
+                            item_where,
+                        )
+                    )
+                    continue
+                key = (number, line.item_sequence_number)
+                eaches_by_line[key] = eaches_by_line.get(key, 0) + quantity_in_eaches(shipped, line)
+        return eaches_by_line, errors
+
+    def _apply_shipment_confirmation(self, record: AsnRecord, receive: bool) -> None:
+        self.scenario.asn_records[record.shipment_identifier] = record
+        if not receive:
+            return
+        touched: dict[str, PurchaseOrder] = {}
+        for key, eaches in record.eaches_by_line.items():
+            order = self.scenario.orders[key[0]]
+            line = order.line(key[1])
+            assert line is not None
+            shortfall = self.scenario.receipt_shortfalls.pop(key, 0)
+            line.received_eaches += max(0, eaches - shortfall)
+            line.last_received_at = self.processed_at
+            touched[order.number] = order
+        for order in touched.values():
+            order.touch(self.processed_at)
+            _close_if_complete(order, self.processed_at)
+
+    # -- invoices ------------------------------------------------------------------------
+
+    def check_invoice(self, index: int, document: dict[str, Any]) -> list[dict[str, str]]:
+        invoice_id = document["id"]
+        where = f"invoices[{index}]"
+        label = f"Invoice {invoice_id}"
+        errors = []
+        if invoice_id in self.scenario.invoices or invoice_id in self.pending_invoice_ids:
+            errors.append(
+                _error(
+                    "DUPLICATE_INVOICE_ID",
+                    f"{label}: this invoice id was already accepted; give every invoice a new id.",
+                    f"{where}.id",
+                )
+            )
+        self.pending_invoice_ids.add(invoice_id)
+        invoice_type = document["invoiceType"]
+        items = document.get("items", [])
+        # NOTE: credit notes are only checked for a unique id; their lines are not matched to POs.
+        if invoice_type == "Invoice" and not items:
+            errors.append(_error("INVOICE_WITHOUT_ITEMS", f"{label}: an Invoice must list its items.", where))
+
+        invoice_date = datetime.fromisoformat(document["date"])
+        eaches_by_line: dict[LineKey, int] = {}
+        lines_total = Decimal(0)
+        dated_orders: set[str] = set()
+        for item_index, item in enumerate(items if invoice_type == "Invoice" else []):
+            item_where = f"{where}.items[{item_index}]"
+            number = item.get("purchaseOrderNumber")
+            if not number:
+                errors.append(
+                    _error(
+                        "MISSING_PURCHASE_ORDER_NUMBER",
+                        f"{label}: item {item['itemSequenceNumber']} names no purchaseOrderNumber; it is required "
+                        "on every line of an Invoice.",
+                        item_where,
+                    )
+                )
+                continue
+            order = self.scenario.orders.get(number)
+            if order is None:
+                errors.append(_error("INVALID_ORDER_ID", f"{label}: purchase order {number} is unknown.", item_where))
+                continue
+            if invoice_date < order.purchase_order_date and number not in dated_orders:
+                dated_orders.add(number)
+                errors.append(
+                    _error(
+                        "INVOICE_DATE_BEFORE_ORDER",
+                        f"{label}: date {document['date']} is before PO {number} was placed; date the invoice on "
+                        "or after the purchase order date.",
+                        f"{where}.date",
+                    )
+                )
+            line = _match_by_identifier(order, item, str(item["itemSequenceNumber"]))
+            if line is None:
+                errors.append(
+                    _error("INVALID_ITEM", f"{label}: item {item['itemSequenceNumber']} matches no item of PO {number}.", item_where)
+                )
+                continue
+            invoiced = item["invoicedQuantity"]
+            if int(invoiced["amount"]) <= 0:
+                errors.append(
+                    _error(
+                        "QUANTITY_NOT_POSITIVE",
+                        f"{label}: item {item['itemSequenceNumber']} has invoicedQuantity {invoiced['amount']}; "
+                        "it must be greater than zero.",
+                        item_where,
+                    )
+                )
+                continue
+            eaches = quantity_in_eaches(invoiced, line)
+            cost = _decimal(item["netCost"].get("amount"))
+            currency = item["netCost"].get("currencyCode", self.scenario.currency_code)
+            if cost is None or cost != line.net_cost or currency != self.scenario.currency_code:
+                errors.append(
+                    _error(
+                        "NET_COST_MISMATCH",
+                        f"{label}: item {item['itemSequenceNumber']} netCost {item['netCost'].get('amount')} {currency} "
+                        f"differs from PO {number}'s netCost {line.net_cost} {self.scenario.currency_code}; invoice at "
+                        "the PO cost.",
+                        f"{item_where}.netCost",
+                    )
+                )
+            else:
+                lines_total += cost * eaches
+            key = (number, line.item_sequence_number)
+            eaches_by_line[key] = eaches_by_line.get(key, 0) + eaches
+
+        for key, eaches in eaches_by_line.items():
+            line = self.scenario.find_line(*key)
+            assert line is not None
+            earlier = line.invoiced_eaches + self.pending_invoiced.get(key, 0)
+            if earlier + eaches > line.net_ordered_eaches:
+                errors.append(
+                    _error(
+                        "QUANTITY_EXCEEDS_ORDERED",
+                        f"{label}: PO {key[0]} item {key[1]} would have {earlier + eaches} eaches invoiced but "
+                        f"{line.net_ordered_eaches} ordered after cancellations.",
+                        where,
+                    )
+                )
+            self.pending_invoiced[key] = self.pending_invoiced.get(key, 0) + eaches
+
+        if invoice_type == "Invoice" and not errors:
+            errors.extend(self._check_invoice_total(document, lines_total, label, where))
+
+        record = InvoiceRecord(invoice_id, invoice_type, self.processed_at, self.transaction_id, eaches_by_line)
+        self.effects.append(lambda: self._apply_invoice(record))
+        return errors
+
+    @staticmethod
+    def _check_invoice_total(
+        document: dict[str, Any], lines_total: Decimal, label: str, where: str
+    ) -> list[dict[str, str]]:
+        def total(entries: list[dict[str, Any]], field_name: str) -> Decimal:
+            amounts = [_decimal(entry[field_name].get("amount", "0")) for entry in entries]
+            return sum((amount for amount in amounts if amount is not None), Decimal(0))
+
+        def header_or_items(field_name: str, amount_field: str) -> Decimal:
+            if field_name in document:
+                return total(document[field_name], amount_field)
+            return sum(
+                (total(item.get(field_name, []), amount_field) for item in document.get("items", [])), Decimal(0)
+            )
+
+        taxes = header_or_items("taxDetails", "taxAmount")
+        charges = header_or_items("chargeDetails", "chargeAmount")
+        allowances = header_or_items("allowanceDetails", "allowanceAmount")
+        expected = (lines_total + taxes + charges - allowances).quantize(CENT, ROUND_HALF_UP)
+        stated = _decimal(document["invoiceTotal"].get("amount"))
+        if stated is not None and stated.quantize(CENT, ROUND_HALF_UP) == expected:
+            return []
+        return [
+            _error(
+                "INVOICE_TOTAL_MISMATCH",
+                f"{label}: invoiceTotal {document['invoiceTotal'].get('amount')} differs from lines "
+                f"{lines_total.quantize(CENT, ROUND_HALF_UP)} + taxes {taxes} + charges {charges} - allowances "
+                f"{allowances} = {expected}.",
+                f"{where}.invoiceTotal",
+            )
+        ]
+
+    def _apply_invoice(self, record: InvoiceRecord) -> None:
+        self.scenario.invoices[record.invoice_id] = record
+        for key, eaches in record.eaches_by_line.items():
+            line = self.scenario.find_line(*key)
+            assert line is not None
+            line.invoiced_eaches += eaches
