@@ -269,7 +269,8 @@ class _RuleChecker:
             )
         existing = self.scenario.asn_records.get(identifier)
         recent = existing is not None and existing.submitted_at >= self.processed_at - timedelta(days=ASN_REUSE_DAYS)
-        if confirmation_type == "Original" and (recent or identifier in self.pending_shipment_ids):
+        duplicate = confirmation_type == "Original" and (recent or identifier in self.pending_shipment_ids)
+        if duplicate:
             errors.append(
                 _error(
                     "DUPLICATE_SHIPMENT_ID",
@@ -307,7 +308,8 @@ class _RuleChecker:
         eaches_by_line, line_errors = self._shipped_eaches(document, where, label)
         errors.extend(line_errors)
         replaced = existing.eaches_by_line if (existing is not None and confirmation_type == "Replace") else {}
-        for key, eaches in eaches_by_line.items():
+        # A reused identifier is the one error to report; its quantities would count twice.
+        for key, eaches in {} if duplicate else eaches_by_line.items():
             line = self.scenario.find_line(*key)
             assert line is not None
             earlier = self._confirmed_eaches(key) - replaced.get(key, 0) + self.pending_shipped.get(key, 0)
@@ -433,7 +435,8 @@ class _RuleChecker:
         where = f"invoices[{index}]"
         label = f"Invoice {invoice_id}"
         errors = []
-        if invoice_id in self.scenario.invoices or invoice_id in self.pending_invoice_ids:
+        duplicate = invoice_id in self.scenario.invoices or invoice_id in self.pending_invoice_ids
+        if duplicate:
             errors.append(
                 _error(
                     "DUPLICATE_INVOICE_ID",
@@ -514,7 +517,7 @@ class _RuleChecker:
             key = (number, line.item_sequence_number)
             eaches_by_line[key] = eaches_by_line.get(key, 0) + eaches
 
-        for key, eaches in eaches_by_line.items():
+        for key, eaches in {} if duplicate else eaches_by_line.items():
             line = self.scenario.find_line(*key)
             assert line is not None
             earlier = line.invoiced_eaches + self.pending_invoiced.get(key, 0)
