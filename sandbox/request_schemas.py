@@ -377,6 +377,7 @@ _CHARGE_DETAILS = _object(
             "EnvironmentalProtectionService",
             "TaxCollectedAtSource",
         ),
+        "description": STRING,
         "chargeAmount": _INVOICES_MONEY,
         "taxDetails": _array(_TAX_DETAILS),
     },
@@ -385,6 +386,7 @@ _CHARGE_DETAILS = _object(
 _ALLOWANCE_DETAILS = _object(
     {
         "type": _string("Discount", "DiscountIncentive", "Defective", "Promotional", "UnsaleableMerchandise", "Special"),
+        "description": STRING,
         "allowanceAmount": _INVOICES_MONEY,
         "taxDetails": _array(_TAX_DETAILS),
     },
