@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('vendor', 'vendor_stock') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(warehouse_code as {{ dbt.type_string() }}) as warehouse_code,
+        cast(vendor_sku as {{ dbt.type_string() }}) as vendor_sku,
+        cast(asin as {{ dbt.type_string() }}) as asin,
+
+        -- dates
+        {{ dbt.safe_cast('snapshot_date', 'date') }} as snapshot_date,
+
+        -- quantities
+        {{ dbt.safe_cast('on_hand_units', dbt.type_bigint()) }} as on_hand_units,
+        {{ dbt.safe_cast('reserved_units', dbt.type_bigint()) }} as reserved_units
+
+    from source
+
+),
+
+final as (
+
+    select
+        warehouse_code,
+        vendor_sku,
+        asin,
+        snapshot_date,
+        on_hand_units,
+        reserved_units,
+        on_hand_units - coalesce(reserved_units, 0) as available_units
+
+    from renamed
+
+)
+
+select * from final
