@@ -1,0 +1,109 @@
+with
+
+purchase_orders as (
+
+    select * from {{ ref('stg_vendor__purchase_orders') }}
+
+),
+
+purchase_order_items as (
+
+    select * from {{ ref('stg_vendor__purchase_order_items') }}
+
+),
+
+purchase_order_status as (
+
+    select * from {{ ref('stg_vendor__purchase_order_status') }}
+
+),
+
+purchase_order_status_items as (
+
+    select * from {{ ref('stg_vendor__purchase_order_status_items') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('stg_vendor__vendor_catalogue') }}
+
+),
+
+joined as (
+
+    select
+        -- ids
+        purchase_order_items.account,
+        purchase_order_items.purchase_order_number,
+        purchase_order_items.item_sequence_number,
+        -- Amazon may identify a line by vendor SKU only, and then the catalogue supplies the ASIN.
+        coalesce(
+            purchase_order_items.amazon_product_identifier,
+            purchase_order_status_items.buyer_product_identifier,
+            catalogue.asin
+        ) as asin,
+        purchase_order_items.amazon_product_identifier,
+        purchase_order_items.vendor_product_identifier,
+        purchase_orders.buying_party_id,
+        purchase_orders.selling_party_id,
+        purchase_orders.ship_to_party_id,
+        purchase_orders.bill_to_party_id,
+
+        -- attributes
+        purchase_orders.purchase_order_state,
+        purchase_orders.purchase_order_type,
+        purchase_order_status.purchase_order_status,
+        purchase_order_status_items.confirmation_status,
+        purchase_order_status_items.receive_status,
+
+        -- quantities
+        purchase_order_items.ordered_quantity_amount,
+        purchase_order_items.ordered_quantity_unit_of_measure,
+        purchase_order_items.ordered_quantity_unit_size,
+        purchase_order_items.ordered_eaches,
+        coalesce(purchase_order_status_items.cancelled_eaches, 0) as cancelled_eaches,
+        coalesce(purchase_order_status_items.accepted_eaches, 0) as accepted_eaches,
+        coalesce(purchase_order_status_items.rejected_eaches, 0) as rejected_eaches,
+        coalesce(purchase_order_status_items.received_eaches, 0) as received_eaches,
+
+        -- money
+        purchase_order_items.net_cost_amount,
+        purchase_order_items.net_cost_currency_code,
+        purchase_order_items.list_price_amount,
+        purchase_order_items.list_price_currency_code,
+
+        -- flags
+        purchase_order_items.is_back_order_allowed,
+        coalesce(purchase_orders.purchase_order_state, '') <> 'Closed'
+            and coalesce(purchase_order_status.purchase_order_status, '') <> 'CLOSED' as is_purchase_order_open,
+
+        -- timestamps
+        purchase_orders.purchase_order_date,
+        purchase_orders.ship_window_start,
+        purchase_orders.ship_window_end,
+        purchase_orders.delivery_window_start,
+        purchase_orders.delivery_window_end,
+        purchase_order_status_items.last_receive_date
+
+    from purchase_order_items
+    left join purchase_orders
+        on purchase_orders.purchase_order_number = purchase_order_items.purchase_order_number
+    left join purchase_order_status
+        on purchase_order_status.purchase_order_number = purchase_order_items.purchase_order_number
+    left join purchase_order_status_items
+        on purchase_order_status_items.purchase_order_number = purchase_order_items.purchase_order_number
+        and purchase_order_status_items.item_sequence_number = purchase_order_items.item_sequence_number
+    left join catalogue
+        on catalogue.vendor_sku = purchase_order_items.vendor_product_identifier
+        and purchase_order_items.amazon_product_identifier is null
+
+),
+
+final as (
+
+    select * from joined
+
+)
+
+select * from final

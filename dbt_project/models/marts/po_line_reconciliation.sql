@@ -1,0 +1,138 @@
+with
+
+purchase_order_lines as (
+
+    select * from {{ ref('int_purchase_order_lines_shipped') }}
+
+),
+
+invoice_lines as (
+
+    select * from {{ ref('int_invoice_lines_built') }}
+
+),
+
+ledger as (
+
+    select * from {{ ref('stg_outbound__documents') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('stg_vendor__vendor_catalogue') }}
+
+),
+
+invoiced as (
+
+    -- Only invoices Amazon has taken (a transaction id, or a successful transaction) count
+    -- as invoiced. Built, held and failed ones do not.
+    select
+        invoice_lines.purchase_order_number,
+        invoice_lines.item_sequence_number,
+        cast(sum(case when ledger.document_id is not null then invoice_lines.invoiced_eaches else 0 end) as {{ dbt.type_bigint() }}) as invoiced_eaches,
+        max(case when ledger.document_id is not null then invoice_lines.net_cost_amount end) as invoiced_net_cost_amount
+
+    from invoice_lines
+    left join ledger
+        on ledger.business_id = invoice_lines.invoice_id
+        and ledger.document_type = 'invoice'
+        and ledger.ledger_state in ('accepted', 'success')
+    group by invoice_lines.purchase_order_number, invoice_lines.item_sequence_number
+
+),
+
+joined as (
+
+    select
+        purchase_order_lines.*,
+        coalesce(invoiced.invoiced_eaches, 0) as invoiced_eaches,
+        -- The cost on the invoice Amazon took, else the catalogue cost the next invoice will carry.
+        coalesce(invoiced.invoiced_net_cost_amount, catalogue.unit_cost_amount) as invoiced_net_cost_amount
+
+    from purchase_order_lines
+    left join invoiced
+        on invoiced.purchase_order_number = purchase_order_lines.purchase_order_number
+        and invoiced.item_sequence_number = purchase_order_lines.item_sequence_number
+    left join catalogue
+        on catalogue.asin = purchase_order_lines.asin
+
+),
+
+compared as (
+
+    select
+        joined.*,
+        case
+            when is_receiving_settled then greatest(shipped_eaches - received_eaches, 0)
+            else 0
+        end as short_received_eaches,
+        greatest(received_eaches - shipped_eaches, 0) as over_received_eaches,
+        coalesce(abs(invoiced_net_cost_amount - net_cost_amount) > {{ var('price_tolerance') }}, false) as is_price_mismatch
+
+    from joined
+
+),
+
+final as (
+
+    select
+        -- ids
+        purchase_order_number,
+        item_sequence_number,
+        asin,
+        vendor_product_identifier as vendor_sku,
+        selling_party_id,
+        ship_to_party_id,
+
+        -- attributes
+        purchase_order_state,
+        purchase_order_status,
+        confirmation_status,
+        receive_status,
+        ordered_quantity_unit_of_measure as ordered_unit_of_measure,
+        ordered_quantity_unit_size as ordered_unit_size,
+
+        -- quantities
+        ordered_quantity_amount as ordered_quantity,
+        ordered_eaches,
+        cancelled_eaches,
+        accepted_eaches,
+        rejected_eaches,
+        shipped_eaches,
+        received_eaches,
+        invoiced_eaches,
+        short_received_eaches,
+        over_received_eaches,
+
+        -- money
+        net_cost_amount as po_net_cost_amount,
+        invoiced_net_cost_amount,
+        net_cost_currency_code as currency_code,
+        {{ to_money(
+            'short_received_eaches * coalesce(net_cost_amount, 0)'
+            ~ ' + case when is_price_mismatch then abs(invoiced_net_cost_amount - net_cost_amount)'
+            ~ ' * case when invoiced_eaches > 0 then invoiced_eaches else shipped_eaches end else 0 end'
+        ) }} as money_at_risk_amount,
+
+        -- flags
+        short_received_eaches > 0 as is_short_received,
+        over_received_eaches > 0 as is_over_received,
+        shipped_eaches > 0 and received_eaches = 0 and is_past_receipt_grace as is_shipped_not_received,
+        is_receiving_settled and invoiced_eaches > received_eaches as is_invoiced_not_received,
+        received_eaches > invoiced_eaches as is_received_not_invoiced,
+        is_price_mismatch,
+        is_unit_mismatch,
+
+        -- timestamps
+        purchase_order_date,
+        first_ship_date,
+        last_ship_date,
+        last_receive_date
+
+    from compared
+
+)
+
+select * from final

@@ -1,0 +1,92 @@
+with
+
+shipment_lines as (
+
+    select * from {{ ref('outbound_shipment_lines') }}
+
+),
+
+shipments as (
+
+    select * from {{ ref('stg_vendor__vendor_shipments') }}
+
+),
+
+purchase_orders as (
+
+    select * from {{ ref('stg_vendor__purchase_orders') }}
+
+),
+
+shipment_headers as (
+
+    select
+        shipment_id,
+        min(ship_date) as ship_date,
+        max(shipment_type) as shipment_type,
+        max(carrier_scac) as carrier_scac,
+        max(carrier_reference) as carrier_reference,
+        max(bill_of_lading_number) as bill_of_lading_number,
+        max(ship_from_party_id) as ship_from_party_id,
+        max(ship_to_party_id) as ship_to_party_id
+
+    from shipments
+    group by shipment_id
+
+),
+
+shipment_parties as (
+
+    select
+        shipment_lines.shipment_id,
+        max(purchase_orders.selling_party_id) as selling_party_id,
+        count(distinct purchase_orders.selling_party_id) as selling_party_count
+
+    from shipment_lines
+    left join purchase_orders
+        on purchase_orders.purchase_order_number = shipment_lines.purchase_order_number
+    group by shipment_lines.shipment_id
+
+),
+
+shipment_totals as (
+
+    select
+        shipment_id,
+        count(distinct carton_id) as carton_count,
+        cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as total_shipped_eaches
+
+    from shipment_lines
+    group by shipment_id
+
+),
+
+final as (
+
+    select
+        -- ids
+        shipment_totals.shipment_id,
+        'Original' as shipment_confirmation_type,
+        shipment_parties.selling_party_id,
+        shipment_headers.ship_from_party_id,
+        shipment_headers.ship_to_party_id,
+
+        -- transport
+        shipment_headers.ship_date,
+        shipment_headers.shipment_type,
+        shipment_headers.carrier_scac,
+        shipment_headers.carrier_reference,
+        shipment_headers.bill_of_lading_number,
+
+        -- quantities
+        shipment_totals.carton_count,
+        shipment_totals.total_shipped_eaches,
+        shipment_parties.selling_party_count
+
+    from shipment_totals
+    inner join shipment_headers on shipment_headers.shipment_id = shipment_totals.shipment_id
+    inner join shipment_parties on shipment_parties.shipment_id = shipment_totals.shipment_id
+
+)
+
+select * from final

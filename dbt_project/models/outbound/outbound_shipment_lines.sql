@@ -1,0 +1,48 @@
+with
+
+shipments as (
+
+    select * from {{ ref('stg_vendor__vendor_shipments') }}
+
+),
+
+purchase_order_lines as (
+
+    select * from {{ ref('int_purchase_order_lines_joined') }}
+
+),
+
+in_window as (
+
+    select * from shipments
+    where {{ is_in_outbound_window('ship_date_utc') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        in_window.shipment_id,
+        in_window.carton_id,
+        in_window.purchase_order_number,
+        in_window.item_sequence_number,
+        coalesce(purchase_order_lines.amazon_product_identifier, in_window.asin) as amazon_product_identifier,
+        coalesce(purchase_order_lines.vendor_product_identifier, in_window.vendor_sku) as vendor_product_identifier,
+
+        -- quantities
+        in_window.shipped_quantity_amount,
+        in_window.shipped_quantity_unit_of_measure,
+        in_window.shipped_quantity_unit_size,
+        in_window.shipped_eaches,
+        purchase_order_lines.ordered_eaches,
+        purchase_order_lines.accepted_eaches
+
+    from in_window
+    left join purchase_order_lines
+        on purchase_order_lines.purchase_order_number = in_window.purchase_order_number
+        and purchase_order_lines.item_sequence_number = in_window.item_sequence_number
+
+)
+
+select * from final
