@@ -46,7 +46,10 @@ class TokenIssuer:
         self._lock = threading.Lock()
 
     def issue(self, fields: dict[str, str], authorization: str | None = None) -> dict[str, Any]:
-        """Answer a token request (form or JSON fields, client credentials in the fields or Basic auth)."""
+        """Issue an access token for a refresh-token grant; raise LwaError for a bad request.
+
+        The fields come from a form or a JSON body; the client credentials from the fields or Basic auth.
+        """
         grant_type = fields.get("grant_type")
         if not grant_type:
             raise LwaError(400, "invalid_request", "grant_type is missing; send grant_type=refresh_token.")
@@ -84,7 +87,7 @@ class TokenIssuer:
         return {"access_token": token, "token_type": "bearer", "expires_in": int(self._lifetime)}
 
     def check(self, token: str | None) -> str | None:
-        """Return None for a valid token, else the reason it is refused."""
+        """Return None for a valid token, else the reason the call is rejected."""
         if not token:
             return TOKEN_MISSING
         with self._lock:

@@ -1,14 +1,14 @@
 """Seeded generator of a sandbox scenario, deterministic for one (seed, profile, today).
 
 Timeline, with T = `today` (all generated moments fall on days before T):
-- History: one purchase order per fulfilment centre per week for `weeks - 1` weeks, each
-  acknowledged a day after creation (mostly accepted, some partly accepted or rejected),
-  shipped about 3 days later with an ASN, and received 2 to 4 days after shipping (some
-  late, short or over). A PO closes when every line is complete, or 42 days after
-  creation (Amazon closes old POs even when short).
-- The last week, built by hand: three acknowledged POs shipped in the last 3 days whose
-  ASNs were not sent yet, one acknowledged PO not shipped yet, the changed PO, and New
-  POs from the last 2 days with UNCONFIRMED items.
+- History: one purchase order per fulfilment centre per week for `weeks - 1` weeks.
+  Each is acknowledged a day after creation (mostly accepted, some partly accepted or
+  rejected) and shipped about 3 days later with an ASN. It is received 2 to 4 days after
+  shipping, and some receipts are late, short or over. A PO closes when every line is
+  complete, or 42 days after creation, because Amazon closes old POs even when short.
+- The last week, built by hand. Three acknowledged POs were shipped in the last 3 days
+  and their ASNs are not sent yet. One acknowledged PO is not shipped yet. The changed
+  PO and the POs of the last 2 days are New, with UNCONFIRMED items.
 
 Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
 - `short_receipt`: 10 Cases of 12 acknowledged and shipped in 10 cartons 5 weeks ago,

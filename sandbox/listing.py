@@ -12,10 +12,10 @@ Rules the sandbox applies (Amazon's models state the first two; the rest are san
   getPurchaseOrdersStatus (unless `purchaseOrderNumber` is given) lists POs updated in
   the last 7 days.
 - A PO's "changed" time is the latest of its creation, Amazon's last change
-  (`purchaseOrderChangedDate`) and its last state change, so an incremental reader
-  that follows changedAfter sees new, changed, acknowledged and closed POs.
-- `nextToken` must come back with the same filters (`limit` may change); the token also
-  pins the default window so that paging does not drift while time passes.
+  (`purchaseOrderChangedDate`) and its last state change. So an incremental reader
+  that follows changedAfter gets new, changed, acknowledged and closed POs.
+- `nextToken` must come back with the same filters, though `limit` may change. The token
+  also pins the default window, so paging does not drift while time passes.
 """
 
 import base64
@@ -301,11 +301,11 @@ def list_purchase_order_statuses(
             continue
         if "purchaseOrderStatus" in params and order.status != params["purchaseOrderStatus"]:
             continue
-        wanted_confirmation = params.get("itemConfirmationStatus")
-        if wanted_confirmation and not any(line.confirmation_status == wanted_confirmation for line in order.lines):
+        confirmation_filter = params.get("itemConfirmationStatus")
+        if confirmation_filter and not any(line.confirmation_status == confirmation_filter for line in order.lines):
             continue
-        wanted_receipt = params.get("itemReceiveStatus")
-        if wanted_receipt and not any(line.receive_status == wanted_receipt for line in order.lines):
+        receipt_filter = params.get("itemReceiveStatus")
+        if receipt_filter and not any(line.receive_status == receipt_filter for line in order.lines):
             continue
         if "orderingVendorCode" in params and params["orderingVendorCode"] != scenario.vendor_code:
             continue

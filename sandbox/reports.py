@@ -14,8 +14,9 @@ Sandbox differences from Amazon:
   history, not only the current one, so that a fresh warehouse has forecasts to compare
   shipments against. Each generation is dated on a Sunday and forecasts the 26 weeks
   that follow it.
-- The inventory report supports reportPeriod WEEK only; DAY, MONTH, QUARTER and YEAR end
-  FATAL with a message that says so. A week is published 3 days after its Saturday.
+- The inventory report supports reportPeriod WEEK only. DAY, MONTH, QUARTER and YEAR end
+  FATAL, and the error document names WEEK as the fix. A week is published 3 days after
+  its Saturday.
 - distributorView SOURCING returns the same figures as MANUFACTURING.
 """
 

@@ -1,4 +1,4 @@
-"""JSON Schemas of the three vendor POST bodies, and the validation that answers 400 InvalidInput.
+"""JSON Schemas of the three vendor POST bodies, and the check that rejects a body with 400 InvalidInput.
 
 The field names, types, enums and required lists follow Amazon's Swagger 2.0 models for
 submitAcknowledgement, SubmitShipmentConfirmations and submitInvoices. Two choices are
@@ -482,7 +482,12 @@ def _is_date_time(value: object) -> bool:
 def _path_text(path: list[str | int]) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif text:
+            text += f".{part}"
+        else:
+            text = str(part)
     return text or "(body)"
 
 

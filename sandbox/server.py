@@ -109,8 +109,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "acorn-sandbox"
     timeout = 60  # seconds an idle keep-alive connection stays open
-    # Buffer the response so headers and body leave in one write; separate small writes
-    # meet delayed ACKs on keep-alive connections and cost about 40 ms per request.
+    # Buffer the response so that headers and body leave in one write. Separate small writes
+    # meet delayed ACKs on keep-alive connections and cost about 40 ms per request (measured
+    # with httpx on this project's 2-core Linux machine).
     wbufsize = -1
     server: _SandboxHttpServer
 
@@ -166,9 +167,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if route_method != method:
                 continue
             if authenticated:
-                refusal = self.state.tokens.check(self.headers.get("x-amz-access-token"))
-                if refusal is not None:
-                    return _errors(403, "Unauthorized", UNAUTHORIZED_MESSAGE, refusal), operation
+                rejection_reason = self.state.tokens.check(self.headers.get("x-amz-access-token"))
+                if rejection_reason is not None:
+                    return _errors(403, "Unauthorized", UNAUTHORIZED_MESSAGE, rejection_reason), operation
             if operation is not None and not self.state.throttle.allow(operation):
                 limit = RATE_LIMITS[operation]
                 return (
@@ -187,6 +188,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         return _errors(404, "NotFound", f"No sandbox resource at {path}; check the path against Amazon's models."), None
 
     def _send(self, reply: _Reply, request_id: str, operation: str | None) -> None:
+        if reply.status >= 400:
+            logger.info(
+                "%s %s returned %d (request id %s): %s",
+                self.command,
+                urlsplit(self.path).path,
+                reply.status,
+                request_id,
+                reply.body[:300].decode(errors="replace"),
+            )
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -222,7 +232,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 fields = {name: values[0] for name, values in parse_qs(text, keep_blank_values=True).items()}
             return _Reply(200, self.state.tokens.issue(fields, self.headers.get("Authorization")))
         except LwaError as error:
-            logger.info("Token request rejected: %s", error.error)
             return _Reply(error.status, {"error": error.error, "error_description": error.description})
         except (UnicodeDecodeError, json.JSONDecodeError):
             return _Reply(400, {"error": "invalid_request", "error_description": "The body is neither a form nor JSON."})

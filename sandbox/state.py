@@ -6,6 +6,7 @@ transactions are processed lazily, in arrival order, whenever the state is read.
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 import threading
@@ -31,6 +32,8 @@ from sandbox.scenario import Scenario
 from sandbox.throttle import Throttle
 from sandbox.transactions import Transaction, business_id, process_transaction
 from sandbox.views import render_order
+
+logger = logging.getLogger("acorn.sandbox")
 
 DOCUMENT_URL_LIFETIME_SECONDS = 300  # Amazon's presigned report URLs expire after 5 minutes
 
@@ -136,6 +139,8 @@ class SandboxState:
             if transaction.due_monotonic > now:
                 break  # later transactions wait for this one, as they arrived after it
             process_transaction(self.scenario, transaction)
+            codes = ", ".join(error["code"] for error in transaction.errors) or "no errors"
+            logger.info("Transaction %s (%s) ended %s: %s", transaction.transaction_id, transaction.kind, transaction.status, codes)
 
     def submissions(self) -> list[dict[str, Any]]:
         """List every document received: kind, business id, transaction, time, verdict and its errors."""

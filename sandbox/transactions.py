@@ -2,14 +2,14 @@
 
 A POST that passes the schema check becomes a transaction in `Processing`. Once its
 processing time has passed, the sandbox checks the business rules below against the
-current state, in the order the transactions arrived. A transaction is all or nothing:
-if any document in it breaks a rule, it ends in `Failure` with one error per broken
-rule and changes nothing; otherwise it ends in `Success` and its consequences apply:
+current state, in the order the transactions arrived. A transaction is all or nothing.
+If any document in it breaks a rule, it ends in `Failure` with one error per broken rule
+and changes nothing. Otherwise it ends in `Success` and its consequences apply:
 - an acknowledgement moves a New PO to Acknowledged and fills in each item's
   acknowledgement status;
-- an Original ASN is received at once as Amazon's warehouse would: received quantities
-  grow, `lastReceiveDate` is the processing time, and a PO whose lines are all complete
-  closes (a `Replace` ASN updates the recorded quantities but is not received again);
+- an Original ASN is received at once, as Amazon's warehouse would receive it. Received
+  quantities grow, `lastReceiveDate` is the processing time, and a PO whose lines are all
+  complete closes. A `Replace` ASN updates the recorded quantities but is not received again;
 - an invoice records its id and invoiced quantities and does not change the PO.
 
 Lines are matched to PO items by item sequence number (acknowledgements) or by ASIN,

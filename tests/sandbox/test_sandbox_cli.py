@@ -46,7 +46,7 @@ def test_serve_writes_inbox_and_stops(tmp_path, stop_signal, ignore_sigint):
     assert "stopped" in stderr
 
 
-def test_unknown_profile_is_refused(tmp_path):
+def test_unknown_profile_is_rejected(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "sandbox", "serve", "--profile", "huge", "--inbox", str(tmp_path)],
         cwd=PROJECT_ROOT,

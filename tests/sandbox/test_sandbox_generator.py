@@ -1,9 +1,9 @@
 """The seeded generator: determinism, profile sizes, planted cases and the inbox CSV files.
 
-Expected sizes follow from the profile definitions: the small profile has 12 ASINs and 3
-fulfilment centres; its 13 weeks are 12 history weeks with one PO per centre (36 POs) and
-a hand-built last week of 7 POs (3 shipped without ASN, 1 acknowledged and unshipped,
-the changed PO and 2 New POs), so 43 POs.
+Expected sizes follow from the profile definitions. The small profile has 12 ASINs and 3
+fulfilment centres. Its 13 weeks are 12 history weeks with one PO per centre (36 POs) and
+a hand-built last week of 7 POs: 3 shipped without ASN, 1 acknowledged and unshipped, the
+changed PO and 2 New POs. That makes 43 POs.
 """
 
 import csv
@@ -62,7 +62,9 @@ def test_small_profile_sizes(scenario):
 
 def test_po_numbers_and_item_sequence_numbers(scenario):
     for number, order in scenario.orders.items():
-        assert len(number) == 8 and number.isalnum() and number.upper() == number
+        assert len(number) == 8
+        assert number.isalnum()
+        assert number.upper() == number
         assert [line.item_sequence_number for line in order.lines] == [str(i) for i in range(1, len(order.lines) + 1)]
 
 
@@ -271,7 +273,8 @@ def test_carton_ids_are_valid_unique_sscc(inbox):
 
     assert len(carton_ids) == len(set(carton_ids))
     for carton_id in carton_ids:
-        assert len(carton_id) == 18 and carton_id.isdigit()
+        assert len(carton_id) == 18
+        assert carton_id.isdigit()
         assert int(carton_id[17]) == check_digit_by_hand(carton_id[:17]), carton_id
 
 

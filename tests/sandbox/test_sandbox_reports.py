@@ -205,7 +205,7 @@ def test_unknown_report_is_not_found(api):
     assert api.get(f"{DOCUMENTS}/amzn1.spdoc.1.4.na.unknown").status_code == 404
 
 
-def test_document_url_with_bad_signature_is_refused(api):
+def test_document_url_with_bad_signature_is_rejected(api):
     report, _ = wait_for_report(api, create(api, "GET_VENDOR_FORECASTING_REPORT", {"sellingProgram": "RETAIL"}))
     url = api.get(f"{DOCUMENTS}/{report['reportDocumentId']}").json()["url"]
     tampered = url[:-4] + ("0000" if not url.endswith("0000") else "1111")

@@ -65,12 +65,12 @@ def test_bucket_refills_at_its_rate():
     now = [100.0]
     bucket = TokenBucket(rate=2, burst=3, clock=lambda: now[0])
 
-    taken = [bucket.try_acquire() for _ in range(4)]
+    first_four = [bucket.try_acquire() for _ in range(4)]
     now[0] += 0.5  # half a second at 2 per second refills one token
     after_refill = [bucket.try_acquire(), bucket.try_acquire()]
     now[0] += 100  # never more than the burst
     after_long_wait = [bucket.try_acquire() for _ in range(4)]
 
-    assert taken == [True, True, True, False]
+    assert first_four == [True, True, True, False]
     assert after_refill == [True, False]
     assert after_long_wait == [True, True, True, False]
