@@ -24,6 +24,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     serve.add_argument("--today", type=date.fromisoformat, default=None, help="date the data is generated around (YYYY-MM-DD); default: today in UTC")
     serve.add_argument("--processing-seconds", type=float, default=0.5, help="seconds a transaction stays Processing; default 0.5")
     serve.add_argument("--report-seconds", type=float, default=1.0, help="seconds a report takes to finish; default 1.0")
+    serve.add_argument("--state-file", type=Path, default=None, help="JSON-lines file that keeps accepted submissions across restarts")
     serve.add_argument("--no-throttle", action="store_true", help="turn off per-operation rate limits")
     serve.add_argument("--log-level", default="INFO", help="logging level; default INFO")
     return parser.parse_args(argv)
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         processing_seconds=args.processing_seconds,
         report_seconds=args.report_seconds,
         throttle=not args.no_throttle,
+        state_file=args.state_file,
     )
     with SandboxServer(config) as server:
         print(server.base_url, flush=True)

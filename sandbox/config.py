@@ -24,7 +24,8 @@ class SandboxConfig:
     `today` anchors every generated date (default: the current UTC date). Durations
     (token lifetime, report progress, transaction processing) run on the real clock.
     `time_scale` multiplies the refill rate of every throttling bucket: 0 never refills,
-    which makes throttling tests deterministic.
+    which makes throttling tests deterministic. `state_file`, when set, keeps accepted
+    submissions across restarts (see sandbox/journal.py).
     """
 
     seed: int = 7
@@ -38,6 +39,7 @@ class SandboxConfig:
     throttle: bool = True
     time_scale: float = 1.0
     flaky_next_token: bool = False
+    state_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -62,10 +64,11 @@ class SandboxClock:
     past whatever the time of day, and time keeps moving while the server runs.
     """
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, offset_days: int | None = None) -> None:
         real_today = datetime.now(UTC).date()
         self.today = today
-        self._offset = timedelta(days=(today - real_today).days)
+        self.offset_days = offset_days if offset_days is not None else (today - real_today).days
+        self._offset = timedelta(days=self.offset_days)
 
     def now(self) -> datetime:
         return (datetime.now(UTC) + self._offset).replace(microsecond=0)

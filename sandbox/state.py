@@ -13,13 +13,14 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.auth import TokenIssuer
 from sandbox.config import SandboxClock, SandboxConfig
 from sandbox.generator import generate_scenario
 from sandbox.inbox import format_timestamp
+from sandbox.journal import Journal, JournalHeader
 from sandbox.listing import list_purchase_order_statuses, list_purchase_orders
 from sandbox.reports import (
     Report,
@@ -48,7 +49,17 @@ class SandboxState:
     def __init__(self, config: SandboxConfig, scenario: Scenario | None = None) -> None:
         self.config = config
         today = config.resolved_today()
-        self.clock = SandboxClock(today)
+        offset_days = None
+        self._journal = Journal(config.state_file) if config.state_file is not None else None
+        header, records = self._journal.read() if self._journal is not None else (None, [])
+        if header is not None:
+            if (header.seed, header.profile) != (config.seed, config.profile) or config.today not in (None, header.today):
+                raise ValueError(
+                    f"Sandbox state file {config.state_file} belongs to seed {header.seed}, profile {header.profile} "
+                    f"and today {header.today}; start with those settings or delete the file to start afresh."
+                )
+            today, offset_days = header.today, header.clock_offset_days
+        self.clock = SandboxClock(today, offset_days)
         self.scenario = scenario if scenario is not None else generate_scenario(config.seed, config.profile, today)
         self.tokens = TokenIssuer(config.token_lifetime_seconds)
         self.throttle = Throttle(config.throttle, config.time_scale)
@@ -59,6 +70,11 @@ class SandboxState:
         self._rejected_next_tokens: set[str] = set()
         self._signing_key = secrets.token_bytes(32)
         self._report_count = 0
+        if self._journal is not None and header is None:
+            self._journal.start(JournalHeader(config.seed, config.profile, today, self.clock.offset_days))
+        for record in records:
+            self._replay(record)
+        self._process_due_transactions()
 
     # -- purchase orders --------------------------------------------------------------
 
@@ -118,7 +134,32 @@ class SandboxState:
                 due_monotonic=time.monotonic() + seconds,
                 processing_seconds=seconds if math.isfinite(seconds) else 0.0,
             )
+            if self._journal is not None:
+                self._journal.append(
+                    {
+                        "type": "submission",
+                        "transaction_id": transaction_id,
+                        "kind": kind,
+                        "received_at": received_at.isoformat(),
+                        "processing_seconds": seconds if math.isfinite(seconds) else None,
+                        "documents": documents,
+                    }
+                )
             return transaction_id
+
+    def _replay(self, record: dict[str, Any]) -> None:
+        """Re-create a journaled transaction; it is processed with the others, in order."""
+        seconds = record["processing_seconds"]
+        kind = record["kind"]
+        self._transactions[record["transaction_id"]] = Transaction(
+            transaction_id=record["transaction_id"],
+            kind=kind,
+            documents=record["documents"],
+            business_ids=[business_id(kind, document) for document in record["documents"]],
+            received_at=datetime.fromisoformat(record["received_at"]),
+            due_monotonic=float("-inf") if seconds is not None else float("inf"),
+            processing_seconds=seconds if seconds is not None else 0.0,
+        )
 
     def transaction_status(self, transaction_id: str) -> dict[str, Any] | None:
         with self._lock:
