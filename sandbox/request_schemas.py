@@ -44,7 +44,6 @@ def _array(items: dict[str, Any], min_items: int | None = None) -> dict[str, Any
 STRING = _string()
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
-BOOLEAN = {"type": "boolean"}
 DECIMAL = _string(pattern=DECIMAL_PATTERN)
 DATE_TIME = {"type": "string", "format": "date-time"}
 WEIGHT_UNITS = ("POUNDS", "OUNCES", "GRAMS", "KILOGRAMS")

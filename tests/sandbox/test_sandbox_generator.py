@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import SandboxConfig, generate_scenario
+from sandbox import PLANTED_TAGS, SandboxConfig, generate_scenario
 from sandbox.identifiers import gs1_check_digit, is_valid_sscc, make_sscc
 from sandbox.inbox import write_inbox
 from sandbox.state import SandboxState
@@ -305,3 +305,19 @@ def test_stock_and_catalogue_csv(inbox, scenario):
     assert {row["snapshot_date"] for row in stock} == {TODAY.isoformat()}
     assert {row["is_discontinued"] for row in catalogue} == {"true", "false"}
     assert sum(row["is_discontinued"] == "true" for row in catalogue) == 1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_planted_cases_hold_for_other_seeds(seed):
+    today = TODAY + timedelta(days=seed % 7)  # every weekday
+    truth = SandboxState(SandboxConfig(seed=seed, profile="small", today=today)).ground_truth()
+
+    assert sorted(truth["tags"]) == sorted(PLANTED_TAGS)
+    short = truth_line(truth, "short_receipt")
+    assert (short["ordered_eaches"], short["shipped_eaches"], short["received_eaches"]) == (120, 120, 115)
+    cancelled = truth_line(truth, "cancelled")
+    assert (cancelled["ordered_eaches"], cancelled["cancelled_eaches"]) == (48, 12)
+    recent = truth_line(truth, "recent_shipment_short")
+    assert (recent["shipped_eaches"], recent["received_eaches"]) == (72, 0)
+    assert truth_line(truth, "price_mismatch")["net_cost_amount"] == "8.50"
+    assert max(order["last_updated_date"] for order in truth["purchase_orders"]) < today.isoformat()
