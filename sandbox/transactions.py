@@ -36,7 +36,7 @@ TRANSACTION_ERROR_CODES = {
     "DUPLICATE_INVOICE_ID": "An invoice with this id was already accepted.",
     "DUPLICATE_SHIPMENT_ID": "An Original ASN reuses a shipmentIdentifier accepted in the last 365 days.",
     "SHIPMENT_NOT_FOUND": "A Replace ASN names a shipmentIdentifier that was never accepted.",
-    "SHIP_DATE_IN_FUTURE": "shippedDate is later than the moment the ASN was processed.",
+    "SHIP_DATE_IN_FUTURE": "shippedDate is more than 5 minutes after the moment the ASN was processed.",
     "SELLING_PARTY_MISMATCH": "sellingParty.partyId is not the vendor code of the purchase orders.",
     "SHIP_TO_MISMATCH": "shipToParty.partyId is not the fulfilment centre of the purchase order.",
     "MISSING_PURCHASE_ORDER_NUMBER": "A shipped or invoiced item names no purchaseOrderNumber.",
@@ -50,6 +50,8 @@ KIND_ACKNOWLEDGEMENT = "acknowledgement"
 KIND_SHIPMENT_CONFIRMATION = "shipment_confirmation"
 KIND_INVOICE = "invoice"
 ASN_REUSE_DAYS = 365
+# Allowance for clock differences between the sender and the sandbox before a shippedDate counts as future.
+CLOCK_SKEW = timedelta(minutes=5)
 CENT = Decimal("0.01")
 
 LineKey = tuple[str, str]
@@ -296,7 +298,7 @@ class _RuleChecker:
                 )
             )
         shipped_date = document.get("shippedDate")
-        if shipped_date is not None and datetime.fromisoformat(shipped_date) > self.processed_at:
+        if shipped_date is not None and datetime.fromisoformat(shipped_date) > self.processed_at + CLOCK_SKEW:
             errors.append(
                 _error(
                     "SHIP_DATE_IN_FUTURE",
