@@ -53,6 +53,10 @@ from .throttle import RateLimiter
 logger = logging.getLogger("acorn.spapi")
 
 REPORT_DOCUMENT_OPERATION = "reportDocument"
+UNCERTAIN_SUBMISSION_HINT = (
+    "Amazon may have received it: check the purchase order status or the transaction before "
+    "sending it again"
+)
 
 # Failures before the request reached Amazon, so sending it again cannot duplicate it.
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -228,7 +232,7 @@ class SpApiClient:
         self._http.close()
         self._auth.close()
 
-    # -- the one way out ---------------------------------------------------------------------
+    # -- requests ------------------------------------------------------------------------------
 
     def request(
         self,
@@ -258,28 +262,7 @@ class SpApiClient:
                 response = self._http.request(method, url, params=query, json=json, headers=headers)
             except _NOT_SENT_ERRORS + _TRANSPORT_ERRORS as error:
                 failures += 1
-                reason = type(error).__name__
-                maybe_received = not isinstance(error, _NOT_SENT_ERRORS)
-                if maybe_received and operation in NON_IDEMPOTENT_OPERATIONS:
-                    raise SubmissionUncertainError(
-                        operation,
-                        None,
-                        None,
-                        f"{reason} after the request was sent",
-                        hint=(
-                            "Amazon may have received it: check the purchase order status or "
-                            "the transaction before sending it again"
-                        ),
-                    ) from None
-                if failures >= self.max_attempts:
-                    raise SpApiError(
-                        operation,
-                        None,
-                        None,
-                        f"{reason} on {failures} attempts",
-                        hint=f"Check the network and that {self.endpoint} is reachable, then retry",
-                    ) from None
-                self._log_and_wait(operation, failures, reason, None, None)
+                self._handle_transport_error(operation, error, failures)
                 continue
 
             request_id = response.headers.get("x-amzn-RequestId")
@@ -310,7 +293,7 @@ class SpApiClient:
                 and "nextToken" in query
                 and not retried_next_token
             ):
-                # Amazon sometimes rejects a valid nextToken once; the same call then succeeds.
+                # Amazon sometimes rejects a valid nextToken once, and the same call usually succeeds next.
                 retried_next_token = True
                 failures += 1
                 self._log_and_wait(operation, failures, "InvalidInput on nextToken", status, request_id)
@@ -320,15 +303,7 @@ class SpApiClient:
                 failures += 1
                 if status != 429 and operation in NON_IDEMPOTENT_OPERATIONS:
                     raise SubmissionUncertainError(
-                        operation,
-                        status,
-                        code,
-                        message,
-                        request_id,
-                        hint=(
-                            "Amazon may have received it: check the purchase order status or "
-                            "the transaction before sending it again"
-                        ),
+                        operation, status, code, message, request_id, hint=UNCERTAIN_SUBMISSION_HINT
                     )
                 if failures < self.max_attempts:
                     retry_after = _parse_retry_after(response.headers.get("Retry-After"), self._now())
@@ -344,6 +319,28 @@ class SpApiClient:
                 request_id,
                 hint=_hint(operation, status, max(failures, 1)),
             )
+
+    def _handle_transport_error(self, operation: str, error: httpx.HTTPError, failures: int) -> None:
+        """Raise for a failed send that must not or cannot be retried, else wait before the retry."""
+        reason = type(error).__name__
+        maybe_received = not isinstance(error, _NOT_SENT_ERRORS)
+        if maybe_received and operation in NON_IDEMPOTENT_OPERATIONS:
+            raise SubmissionUncertainError(
+                operation,
+                None,
+                None,
+                f"{reason} after the request was sent",
+                hint=UNCERTAIN_SUBMISSION_HINT,
+            ) from None
+        if failures >= self.max_attempts:
+            raise SpApiError(
+                operation,
+                None,
+                None,
+                f"{reason} on {failures} attempts",
+                hint=f"Check the network and that {self.endpoint} is reachable, then retry",
+            ) from None
+        self._log_and_wait(operation, failures, reason, None, None)
 
     def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -474,7 +471,7 @@ class SpApiClient:
                 None,
                 "the response has no transactionId",
                 response.headers.get("x-amzn-RequestId"),
-                hint="Amazon may have accepted it: check the purchase order status before resending",
+                hint=UNCERTAIN_SUBMISSION_HINT,
             )
         return str(transaction_id)
 
