@@ -13,8 +13,9 @@ Timeline, with T = `today` (all generated moments fall on days before T):
 Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
 - `short_receipt`: 10 Cases of 12 acknowledged and shipped in 10 cartons 5 weeks ago,
   115 eaches received (PARTIALLY_RECEIVED), so the PO is still Acknowledged.
-- `price_mismatch`: every line of one ASIN whose POs cost 8.50 while the vendor
-  catalogue says 8.75; one of its lines sits in a recent shipment without an ASN.
+- `price_mismatch`: the line, in a recent shipment without an ASN, of the ASIN whose POs
+  cost 8.50 while the vendor catalogue says 8.75. Older lines of that ASIN have the same
+  difference but carry no tag.
 - `cancelled`: 48 Eaches ordered, 12 cancelled by Amazon before the acknowledgement.
 - `changed_po`: every line of a New PO that Amazon changed a day ago (one line went
   from 12 to 8 Cases).
@@ -154,7 +155,6 @@ class _ScenarioBuilder:
         self._make_products()
         self._make_history()
         self._make_recent_orders()
-        self._tag_price_mismatch_lines()
         ordered = sorted(self.orders.values(), key=lambda order: (order.purchase_order_date, order.number))
         generation_dates, forecasts = self._make_forecasts()
         return Scenario(
@@ -523,7 +523,9 @@ class _ScenarioBuilder:
         count = len(centres)
         pool = [product for product in self.products if product.in_catalogue and not product.is_discontinued]
 
-        mismatch_order = self._new_order(centres[0], self._moment(6, 9, 15), pool, (self._planted(_PRICE_MISMATCH_PRODUCT),))
+        mismatch_product = self._planted(_PRICE_MISMATCH_PRODUCT)
+        mismatch_order = self._new_order(centres[0], self._moment(6, 9, 15), pool, (mismatch_product,))
+        self._line_for(mismatch_order, mismatch_product).tags.append(TAG_PRICE_MISMATCH)
         self._acknowledge_in_full(mismatch_order, self._moment(5, 10, 0))
         self._ship_in_full_without_asn(mismatch_order, self._moment(2, 15, 30))
 
@@ -564,13 +566,6 @@ class _ScenarioBuilder:
 
         for centre_index in range(3, count):
             self._new_order(centres[centre_index], self._moment(1 + centre_index % 3, 8 + centre_index), pool)
-
-    def _tag_price_mismatch_lines(self) -> None:
-        asin = self._planted(_PRICE_MISMATCH_PRODUCT).asin
-        for order in self.orders.values():
-            for line in order.lines:
-                if line.asin == asin:
-                    line.tags.append(TAG_PRICE_MISMATCH)
 
     # -- forecasts, inventory, stock --------------------------------------------
 

@@ -134,11 +134,21 @@ def test_price_mismatch_case(scenario, truth):
         assert shipment["ship_date"] >= (TODAY - timedelta(days=3)).isoformat()
 
 
-def test_every_line_of_the_mismatch_asin_is_tagged(truth):
-    asin = truth_line(truth, "price_mismatch")["asin"]
-    tagged = [line for line in truth["lines"] if "price_mismatch" in line["tags"]]
+def test_price_mismatch_tags_only_the_recent_line(truth):
+    line = truth_line(truth, "price_mismatch")
+    same_asin = [other for other in truth["lines"] if other["asin"] == line["asin"]]
+    shipped_without_asn = {
+        (shipped["purchase_order_number"], shipped["item_sequence_number"])
+        for shipment in truth["shipments"]
+        if not shipment["asn_submitted"]
+        for shipped in shipment["lines"]
+    }
 
-    assert tagged == [line for line in truth["lines"] if line["asin"] == asin]
+    assert len(truth["tags"]["price_mismatch"]) == 1
+    assert (line["purchase_order_number"], line["item_sequence_number"]) in shipped_without_asn
+    assert line["received_eaches"] == 0
+    assert len(same_asin) > 1
+    assert {other["net_cost_amount"] for other in same_asin} == {"8.50"}
 
 
 def test_cancelled_case(truth):
