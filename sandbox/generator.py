@@ -14,7 +14,7 @@ Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
 - `short_receipt`: 10 Cases of 12 acknowledged and shipped in 10 cartons 5 weeks ago,
   115 eaches received (PARTIALLY_RECEIVED), so the PO is still Acknowledged.
 - `price_mismatch`: the line, in a recent shipment without an ASN, of the ASIN whose POs
-  cost 8.50 while the vendor catalogue says 8.75. Older lines of that ASIN have the same
+  cost 8.50 while the vendor catalogue lists 8.75. Older lines of that ASIN have the same
   difference but carry no tag.
 - `cancelled`: 48 Eaches ordered, 12 cancelled by Amazon before the acknowledgement.
 - `changed_po`: every line of a New PO that Amazon changed a day ago (one line went
