@@ -232,7 +232,7 @@ def _carton(shipment, shipped_at, po, seq, asin, sku, carton, quantity, unit, si
 
 
 VENDOR_SHIPMENTS = [
-    # Outside the outbound window (more than 14 days before 2026-12-04); nothing received.
+    # Outside the outbound window and past the 14 grace days on 2026-12-04; nothing received.
     _carton("SH-0999", "2026-10-20 14:00:00+00", "PO099999", "1", EACH_ASIN, "SKU-EACH",
             "000000000000000099", 12, "Eaches", 1),
     _carton("SH-1001", "2026-11-24 14:00:00+00", "PO100001", "1", CASE_ASIN, "SKU-CASE",
@@ -328,9 +328,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
     )
 
 
-def build_raw_warehouse(path) -> None:
+def build_raw_warehouse(path, *, with_ledger: bool = True) -> None:
     """Create `raw_vendor` with the contract's tables, dlt's bookkeeping columns and the rows
-    above, plus an empty `outbound.documents` ledger."""
+    above, plus an empty `outbound.documents` ledger unless `with_ledger` is false."""
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw_vendor")
         for table, columns in TABLES.items():
@@ -351,6 +351,8 @@ def build_raw_warehouse(path) -> None:
         _insert(con, "vendor_stock", VENDOR_STOCK)
         _insert(con, "vendor_catalogue", VENDOR_CATALOGUE)
 
+        if not with_ledger:
+            return
         con.execute("create schema outbound")
         con.execute(
             """

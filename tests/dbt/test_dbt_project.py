@@ -2,7 +2,7 @@
 worked out by hand from the rows in raw_warehouse.py.
 
 The build runs with run_date 2026-12-04 and the default variables: service level 0.8, one
-safety week, 14 grace days, a 14-day outbound window and a price tolerance of 0.01.
+safety week, 14 grace days, a 3-day outbound window and a price tolerance of 0.01.
 """
 
 import hashlib
@@ -163,64 +163,88 @@ def test_asns_cover_window_only(warehouse):
     headers = rows(
         warehouse,
         "select shipment_id, shipment_confirmation_type, selling_party_id, ship_from_party_id, "
-        "ship_to_party_id, carton_count, total_shipped_eaches, carrier_scac "
+        "ship_to_party_id, carton_count, total_shipped_eaches, carrier_scac, bill_of_lading_number "
         "from analytics.outbound_shipment_confirmations order by shipment_id",
     )
-    # SH-0999 shipped 2026-10-20, more than 14 days before the run date.
-    assert [header["shipment_id"] for header in headers] == ["SH-1001", "SH-1002"]
-    assert [header["carton_count"] for header in headers] == [3, 1]
-    assert [header["total_shipped_eaches"] for header in headers] == [150, 120]
-    assert {header["shipment_confirmation_type"] for header in headers} == {"Original"}
-    assert {header["selling_party_id"] for header in headers} == {"VENDOR1"}
-    assert headers[0]["carrier_scac"] == "ABCD"
+    # The window runs from 2026-12-01 to 2026-12-04: SH-1001 (2026-11-24) and SH-0999 are older.
+    assert [header["shipment_id"] for header in headers] == ["SH-1002"]
+    header = headers[0]
+    assert header["shipment_confirmation_type"] == "Original"
+    assert header["selling_party_id"] == "VENDOR1"
+    assert header["ship_from_party_id"] == "WH1"
+    assert header["ship_to_party_id"] == "FC1"
+    assert header["carton_count"] == 1
+    assert header["total_shipped_eaches"] == 120
+    assert header["carrier_scac"] == "ABCD"
+    assert header["bill_of_lading_number"] == "BOL-SH-1002"
 
     lines = rows(
         warehouse,
         "select shipment_id, carton_id, shipped_quantity_amount, shipped_quantity_unit_of_measure, "
-        "shipped_eaches, ordered_eaches from analytics.outbound_shipment_lines order by shipment_id, carton_id",
+        "shipped_quantity_unit_size, shipped_eaches, ordered_eaches, accepted_eaches "
+        "from analytics.outbound_shipment_lines order by shipment_id, carton_id",
     )
-    assert len(lines) == 4
-    assert (lines[0]["shipped_quantity_amount"], lines[0]["shipped_quantity_unit_of_measure"]) == (5, "Cases")
-    assert lines[0]["shipped_eaches"] == 60
-    assert (lines[3]["shipped_quantity_amount"], lines[3]["shipped_quantity_unit_of_measure"]) == (120, "Eaches")
-    assert lines[3]["ordered_eaches"] == 240
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["carton_id"] == "000000000000000004"
+    assert (line["shipped_quantity_amount"], line["shipped_quantity_unit_of_measure"]) == (120, "Eaches")
+    assert line["shipped_quantity_unit_size"] == 1
+    assert line["shipped_eaches"] == 120
+    assert line["ordered_eaches"] == 240
+    assert line["accepted_eaches"] == 240
 
 
-def test_invoices_per_shipment_and_po(warehouse):
+def test_invoices_in_window(warehouse):
     invoices = rows(
         warehouse,
         "select invoice_id, invoice_type, invoice_date, purchase_order_number, selling_party_id, "
         "bill_to_party_id, line_total_amount, tax_total_amount, invoice_total_amount, hold_reason "
         "from analytics.outbound_invoices order by purchase_order_number",
     )
-    assert [invoice["invoice_id"] for invoice in invoices] == [
-        expected_invoice_id("SH-1001", "PO100001"),
-        expected_invoice_id("SH-1002", "PO100002"),
-    ]
-    assert all(len(invoice["invoice_id"]) <= 20 for invoice in invoices)
-    assert [invoice["invoice_date"] for invoice in invoices] == [date(2026, 11, 24), date(2026, 12, 1)]
-    # 120 eaches at 8.50 plus 30 eaches at the catalogue's 8.75.
-    assert invoices[0]["line_total_amount"] == Decimal("1282.50")
-    assert invoices[0]["invoice_total_amount"] == Decimal("1282.50")
-    assert invoices[0]["hold_reason"] == "netCost 8.75 differs from PO netCost 8.50 on line 2"
-    assert invoices[1]["invoice_total_amount"] == Decimal("1020.00")
-    assert invoices[1]["hold_reason"] is None
-    assert invoices[1]["bill_to_party_id"] == "AMAZONBILL"
+    assert [invoice["invoice_id"] for invoice in invoices] == [expected_invoice_id("SH-1002", "PO100002")]
+    invoice = invoices[0]
+    assert len(invoice["invoice_id"]) <= 20
+    assert invoice["invoice_type"] == "Invoice"
+    assert invoice["invoice_date"] == date(2026, 12, 1)
+    assert invoice["selling_party_id"] == "VENDOR1"
+    assert invoice["bill_to_party_id"] == "AMAZONBILL"
+    # 120 eaches at 8.50.
+    assert invoice["line_total_amount"] == Decimal("1020.00")
+    assert invoice["tax_total_amount"] == Decimal("0")
+    assert invoice["invoice_total_amount"] == Decimal("1020.00")
+    assert invoice["hold_reason"] is None
 
     lines = rows(
         warehouse,
-        "select invoice_line_number, item_sequence_number, invoiced_quantity_amount, "
-        "invoiced_quantity_unit_of_measure, invoiced_eaches, net_cost_amount, po_net_cost_amount, line_amount "
-        f"from analytics.outbound_invoice_lines where invoice_id = '{invoices[0]['invoice_id']}' "
-        "order by invoice_line_number",
+        "select invoice_line_number, invoiced_quantity_amount, invoiced_quantity_unit_of_measure, "
+        "invoiced_eaches, net_cost_amount, line_amount from analytics.outbound_invoice_lines",
     )
+    assert len(lines) == 1
+    assert lines[0]["invoice_line_number"] == 1
+    assert (lines[0]["invoiced_quantity_amount"], lines[0]["invoiced_quantity_unit_of_measure"]) == (120, "Eaches")
+    assert lines[0]["line_amount"] == Decimal("1020.00")
+
+
+def test_invoice_lines_keep_packed_unit(warehouse):
+    # SH-1001 is outside the outbound window but its invoice is still built for reconciliation.
+    lines = rows(
+        warehouse,
+        "select invoice_line_number, item_sequence_number, invoiced_quantity_amount, "
+        "invoiced_quantity_unit_of_measure, invoiced_eaches, net_cost_amount, po_net_cost_amount, "
+        "line_amount, hold_reason from analytics.int_invoice_lines_built "
+        f"where invoice_id = '{expected_invoice_id('SH-1001', 'PO100001')}' order by invoice_line_number",
+    )
+    assert [line["item_sequence_number"] for line in lines] == ["1", "2"]
     assert [(line["invoiced_quantity_amount"], line["invoiced_quantity_unit_of_measure"]) for line in lines] == [
         (10, "Cases"),
         (30, "Eaches"),
     ]
+    # 120 eaches at 8.50, and 30 eaches at the catalogue's 8.75.
     assert [line["line_amount"] for line in lines] == [Decimal("1020.00"), Decimal("262.50")]
     assert lines[1]["net_cost_amount"] == Decimal("8.75")
     assert lines[1]["po_net_cost_amount"] == Decimal("8.50")
+    assert lines[0]["hold_reason"] is None
+    assert lines[1]["hold_reason"] == "netCost 8.75 differs from PO netCost 8.50 on line 2"
 
 
 def test_invoice_reconciliation_covers_all_shipments(warehouse):
@@ -234,6 +258,8 @@ def test_invoice_reconciliation_covers_all_shipments(warehouse):
         expected_invoice_id("SH-1002", "PO100002"),
     }
     mixed = invoices[expected_invoice_id("SH-1001", "PO100001")]
+    assert mixed["invoice_date"] == date(2026, 11, 24)
+    assert mixed["hold_reason"] == "netCost 8.75 differs from PO netCost 8.50 on line 2"
     assert mixed["invoiced_eaches"] == 150
     assert mixed["matched_received_eaches"] == 145
     assert mixed["computed_total_amount"] == Decimal("1282.50")
@@ -349,3 +375,20 @@ def test_source_freshness_queries_run(built):
     }
     # The fixture's dates are fixed, so the status depends on today. A broken query is "runtime error".
     assert {status for status in statuses.values()} <= {"pass", "warn", "error"}
+
+
+def test_missing_ledger_gives_empty_documents(built, tmp_path, monkeypatch):
+    # A new warehouse has no outbound schema until acorn builds its first document.
+    warehouse = tmp_path / "no_ledger.duckdb"
+    build_raw_warehouse(warehouse, with_ledger=False)
+    monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
+
+    result = run_dbt(
+        ["build", "--select", "+stg_outbound__documents", "--vars", RUN_DATE_VARS], built["work_dir"]
+    )
+
+    statuses = {node.node.unique_id: str(node.status) for node in result.result.results}
+    assert statuses["model.acorn.stg_outbound__documents"] == "success"
+    assert {status for status in statuses.values()} <= {"success", "pass"}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from analytics.stg_outbound__documents").fetchone() == (0,)
