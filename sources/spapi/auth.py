@@ -83,13 +83,12 @@ class LwaAuth:
         self._leeway = leeway
         self._access_token: str | None = None
         self._renew_at = 0.0
+        self._issued: list[str] = []
         self._lock = threading.Lock()
-        self.renewals = 0
 
     def secrets(self) -> tuple[str, ...]:
-        """Return every credential string currently in use, for redaction."""
-        current = (self._access_token,) if self._access_token else ()
-        return self._secrets + current
+        """Return the client secret, the refresh token and every access token issued so far."""
+        return self._secrets + tuple(self._issued)
 
     def access_token(self) -> str:
         """Return a valid access token, renewing it when it is due."""
@@ -164,7 +163,7 @@ class LwaAuth:
             expires_in = float(token.get("expires_in") or 3600)
             self._access_token = access_token
             self._renew_at = started + expires_in - self._leeway
-            self.renewals += 1
+            self._issued.append(access_token)
             logger.info("access token renewed, valid for %.0f s", expires_in)
             return
 

@@ -590,3 +590,18 @@ def test_no_archive_when_dir_is_none(amazon, make_client, tmp_path):
 def test_endpoint_must_be_http_url(make_client):
     with pytest.raises(ValueError, match="endpoint 'sellingpartnerapi-na.amazon.com' is not an http"):
         make_client(endpoint="sellingpartnerapi-na.amazon.com")
+
+
+def test_archive_masks_echoed_tokens(amazon, make_client, tmp_path):
+    amazon.script(
+        PO_PATH + "/A1",
+        amazon_error(403, "Unauthorized", "The access token Atza|access-1 has expired."),
+        json_response(200, {"payload": order("A1"), "note": f"echo {CLIENT_SECRET}"}),
+    )
+    with make_client() as client:
+        client.get_purchase_order("A1")
+
+    (path,) = (tmp_path / "archive").rglob("getPurchaseOrder.jsonl.gz")
+    denied, accepted = read_archive(path)
+    assert denied["body"]["errors"][0]["message"] == "The access token *** has expired."
+    assert accepted["body"]["note"] == "echo ***"
