@@ -5,6 +5,7 @@ This module holds the `DbtProject` only, without the `@dbt_assets`, so that
 before anything imports the asset definitions.
 """
 
+import os
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -18,6 +19,10 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 def prepare_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than a model file."""
+    from orchestration.settings import load_settings
+
+    # profiles.yml reads the warehouse path from the environment, even to parse.
+    os.environ.setdefault("ACORN_WAREHOUSE", str(load_settings().warehouse_path))
     manifest = dbt_project.manifest_path
     sources = [path for path in DBT_PROJECT_DIR.rglob("*") if path.suffix in {".sql", ".yml", ".yaml"}]
     newest = max((path.stat().st_mtime for path in sources), default=0)
