@@ -53,7 +53,7 @@ def prepare_environment(settings: Settings) -> None:
 
 
 @contextlib.contextmanager
-def target_api(settings: Settings, scenario: Path | None = None) -> Iterator[Settings]:
+def target_api(settings: Settings) -> Iterator[Settings]:
     """Start the sandbox for the duration of the block when it is the target."""
     if settings.target != "sandbox":
         yield settings
@@ -70,10 +70,8 @@ def target_api(settings: Settings, scenario: Path | None = None) -> Iterator[Set
         "inbox_dir": settings.inbox_dir,
         "port": 0,
     }
-    if "state_file" in SandboxConfig.__dataclass_fields__:
-        config_fields["state_file"] = settings.data_dir / "sandbox" / "state.jsonl"
-    if scenario is not None:
-        config_fields["scenario_file"] = scenario
+    # The sandbox keeps what it was sent, so the next run sees the consequences of this one.
+    config_fields["state_file"] = settings.data_dir / "sandbox" / "state.jsonl"
     with SandboxServer(SandboxConfig(**config_fields)) as server:
         os.environ["ACORN_SANDBOX_URL"] = server.base_url
         os.environ["ACORN_LWA_CLIENT_ID"] = SANDBOX_CLIENT_ID
@@ -91,7 +89,7 @@ def command_run(args: argparse.Namespace) -> int:
     settings = _settings_with_overrides(args)
     prepare_environment(settings)
     started = time.monotonic()
-    with target_api(settings, scenario=args.scenario) as settings:
+    with target_api(settings) as settings:
         from orchestration.project import prepare_manifest
 
         prepare_manifest()
@@ -142,9 +140,6 @@ def _settings_with_overrides(args: argparse.Namespace) -> Settings:
         os.environ["ACORN_SANDBOX_SEED"] = str(args.seed)
     if args.profile is not None:
         os.environ["ACORN_SANDBOX_PROFILE"] = args.profile
-    if args.scenario is not None and "ACORN_DATA_DIR" not in os.environ:
-        # A scenario gets a warehouse of its own, beside the default one.
-        os.environ["ACORN_DATA_DIR"] = str(Path("data") / "scenarios" / Path(args.scenario).stem)
     return load_settings()
 
 
@@ -156,7 +151,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--job", default="acorn_job", help="Dagster job to run (default: acorn_job, everything)")
     run.add_argument("--seed", type=int, help="sandbox data seed (default: [acorn.sandbox] seed)")
     run.add_argument("--profile", help="sandbox data profile: small or medium (default: small)")
-    run.add_argument("--scenario", type=Path, help="serve this scenario file from the sandbox instead of generated data")
     run.set_defaults(handler=command_run)
 
     ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")

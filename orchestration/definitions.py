@@ -30,7 +30,7 @@ defs = dg.Definitions(
         transactions,
         OUTBOUND_LEDGER,
     ],
-    asset_checks=[outbound_model_checks, raw_feed_checks],
+    asset_checks=[*outbound_model_checks, *raw_feed_checks],
     jobs=[acorn_job, orders_sync_job, reports_sync_job],
     schedules=[orders_schedule, reports_schedule],
     resources={

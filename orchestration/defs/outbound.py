@@ -19,9 +19,29 @@ def _models(kind: DocumentKind) -> list[dg.AssetKey]:
     return [dg.AssetKey(table.split(".")) for table in tables]
 
 
+class LazyClient:
+    """Opens the API client on first use, so a step with nothing to send needs no credentials."""
+
+    def __init__(self, acorn: AcornResource):
+        self._acorn = acorn
+        self._client = None
+
+    def __getattr__(self, name: str):
+        if self._client is None:
+            self._client = self._acorn.client()
+        return getattr(self._client, name)
+
+    def __enter__(self) -> "LazyClient":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
 def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: DocumentKind) -> dg.MaterializeResult:
     settings = acorn.settings()
-    with duckdb.connect(str(settings.warehouse_path)) as con, acorn.client() as client:
+    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as client:
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
         planned = plan_documents(con, kind, utc_now())
@@ -71,7 +91,7 @@ def invoices(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.Mate
 def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
     """The verdict of every submitted document, polled from Amazon's transaction status API."""
     settings = acorn.settings()
-    with duckdb.connect(str(settings.warehouse_path)) as con, acorn.client() as client:
+    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as client:
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
         summary = poll_transactions(ledger, client, deadline_seconds=settings.poll_seconds, on_event=context.log.info)

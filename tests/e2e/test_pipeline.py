@@ -225,7 +225,11 @@ def test_raw_archive_has_no_secret(runs):
 def test_network_stays_on_loopback(runs):
     entries = [line.split("\t") for line in runs.guard_log.read_text().splitlines()]
     connects = [entry for entry in entries if entry[1] == "connect"]
-    foreign = [entry for entry in entries if entry[2] not in ("127.0.0.1", "localhost", "::1", "None")]
+    started = {entry[2] for entry in entries if entry[1] == "start"}
+    foreign = [
+        entry for entry in entries if entry[1] != "start" and entry[2] not in ("127.0.0.1", "localhost", "::1", "None")
+    ]
 
     assert connects, "the guard recorded no connection at all; is it loaded?"
+    assert "dbt" in started, f"the guard was not loaded in the dbt process; processes seen: {sorted(started)}"
     assert foreign == [], json.dumps(foreign[:20])

@@ -83,8 +83,8 @@ def test_great_expectations_checks(defs):
 
     checks = defs.resolve_asset_graph().asset_check_keys
     suites = sorted(key.asset_key.to_user_string() for key in checks if key.name == "great_expectations")
-    blocking = sorted(spec.asset_key.to_user_string() for spec in outbound_model_checks.check_specs if spec.blocking)
-    warning = sorted(spec.asset_key.to_user_string() for spec in raw_feed_checks.check_specs if not spec.blocking)
+    blocking = sorted(spec.asset_key.to_user_string() for check in outbound_model_checks for spec in check.check_specs if spec.blocking)
+    warning = sorted(spec.asset_key.to_user_string() for check in raw_feed_checks for spec in check.check_specs if not spec.blocking)
 
     assert suites == sorted(BLOCKING_SUITES + WARNING_SUITES)
     assert blocking == BLOCKING_SUITES

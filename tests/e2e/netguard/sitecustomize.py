@@ -5,6 +5,7 @@ go to the loopback interface."""
 import ipaddress
 import os
 import socket
+import sys
 
 _LOG = os.environ.get("ACORN_NETGUARD_LOG")
 
@@ -24,6 +25,7 @@ def _record(kind: str, host, port) -> None:
 
 
 if _LOG:
+    _record("start", os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python", "")
     _connect = socket.socket.connect
     _connect_ex = socket.socket.connect_ex
     _getaddrinfo = socket.getaddrinfo
