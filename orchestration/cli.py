@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from orchestration.commands import outbound as outbound_command
 from orchestration.project import PROJECT_ROOT
 from orchestration.settings import Settings, SettingsError, load_settings
 
@@ -95,9 +96,9 @@ def command_run(args: argparse.Namespace) -> int:
         prepare_manifest()
         from orchestration.summary import print_summary, run_job
 
-        result = run_job(args.job)
+        job_run = run_job(args.job)
         elapsed = time.monotonic() - started
-    return print_summary(result, settings, elapsed)
+    return print_summary(job_run, settings, elapsed)
 
 
 def command_ui(args: argparse.Namespace) -> int:
@@ -129,12 +130,6 @@ def command_sandbox(args: argparse.Namespace) -> int:
     return sandbox_main(args.sandbox_args)
 
 
-def command_outbound(args: argparse.Namespace) -> int:
-    from orchestration.summary import print_outbound
-
-    return print_outbound(load_settings(), state=args.state)
-
-
 def _settings_with_overrides(args: argparse.Namespace) -> Settings:
     if args.seed is not None:
         os.environ["ACORN_SANDBOX_SEED"] = str(args.seed)
@@ -161,9 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
     sandbox.set_defaults(handler=command_sandbox)
 
-    outbound = commands.add_parser("outbound", help="list outbound documents by state, with their reasons")
-    outbound.add_argument("--state", help="only documents in this state (e.g. held, needs_review, failure)")
-    outbound.set_defaults(handler=command_outbound)
+    outbound_command.add_parser(commands)
     return parser
 
 

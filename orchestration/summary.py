@@ -11,16 +11,52 @@ from orchestration.settings import Settings
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
 
 
-def run_job(job_name: str) -> dg.ExecuteInProcessResult:
+# Which stage of the pipeline each step belongs to, by the start of its step key.
+STAGES = (
+    ("vendor_api", "extract and load"),
+    ("vendor_inbox", "extract and load"),
+    ("acorn_dbt_models", "transform"),
+    ("analytics__", "validate"),
+    ("raw_vendor__", "validate"),
+    ("outbound__", "outbound"),
+)
+
+
+@dataclass
+class JobRun:
+    result: dg.ExecuteInProcessResult
+    step_seconds: dict[str, float]
+
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for step, seconds in self.step_seconds.items():
+            stage = next((name for prefix, name in STAGES if step.startswith(prefix)), "other")
+            totals[stage] = totals.get(stage, 0.0) + seconds
+        return totals
+
+
+def run_job(job_name: str) -> JobRun:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(
+        result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
+        started: dict[str, float] = {}
+        step_seconds: dict[str, float] = {}
+        for entry in instance.all_logs(result.run_id):
+            event = entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type_value == "STEP_START":
+                started[event.step_key] = entry.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
+                step_seconds[event.step_key] = entry.timestamp - started[event.step_key]
+    return JobRun(result=result, step_seconds=step_seconds)
 
 
 @dataclass
@@ -33,10 +69,12 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     outbound: dict[str, dict[str, int]] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def summarise(result: dg.ExecuteInProcessResult, settings: Settings, elapsed: float) -> RunSummary:
-    summary = RunSummary(success=result.success, elapsed_seconds=elapsed)
+def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
+    result = run.result
+    summary = RunSummary(success=result.success, elapsed_seconds=elapsed, stage_seconds=run.stage_seconds)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
@@ -72,9 +110,12 @@ def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[s
     return raw_rows, mart_rows, outbound
 
 
-def print_summary(result: dg.ExecuteInProcessResult, settings: Settings, elapsed: float) -> int:
-    summary = summarise(result, settings, elapsed)
+def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
+    summary = summarise(run, settings, elapsed)
     lines = ["", f"acorn run {'succeeded' if summary.success else 'FAILED'} in {summary.elapsed_seconds:.1f} s"]
+    lines.append(
+        "stages (seconds): " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary.stage_seconds.items())
+    )
     lines.append(f"warehouse: {settings.warehouse_path}")
     lines.append("raw tables (rows):")
     lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
@@ -87,6 +128,13 @@ def print_summary(result: dg.ExecuteInProcessResult, settings: Settings, elapsed
         lines.append(f"  {document_type:<22} " + ", ".join(f"{state} {count}" for state, count in states.items()))
     if not summary.outbound:
         lines.append("  none")
+    attention = {
+        state: sum(states.get(state, 0) for states in summary.outbound.values())
+        for state in ("held", "failure", "needs_review")
+    }
+    for state, count in attention.items():
+        if count:
+            lines.append(f"{count} documents are {state}: see 'acorn outbound --state {state}'")
     if summary.failed_steps:
         lines.append("failed steps: " + ", ".join(summary.failed_steps))
     print("\n".join(lines))
