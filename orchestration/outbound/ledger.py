@@ -71,6 +71,11 @@ create table if not exists outbound.document_events (
 """
 
 
+# States a person may act on with `acorn outbound review`.
+RELEASABLE = ("held", "needs_review")
+RETIRABLE = ("held", "needs_review", "failure")
+
+
 class LedgerError(RuntimeError):
     """A ledger operation that would break the exactly-once rules."""
 
@@ -139,7 +144,8 @@ class Ledger:
 
     def history(self, document_id: str) -> list[tuple[str, str | None, datetime]]:
         return self.con.execute(
-            "select state, detail, at from outbound.document_events where document_id = ? order by recorded_at, rowid",
+            "select state, detail, recorded_at from outbound.document_events "
+            "where document_id = ? order by recorded_at, rowid",
             [document_id],
         ).fetchall()
 
@@ -220,6 +226,34 @@ class Ledger:
             )
         return stranded
 
+    def release(self, document_id: str, note: str | None = None) -> LedgerEntry:
+        """A person's decision to send a held or needs-review document on the next run."""
+        entry = self._reviewable(document_id, RELEASABLE, "release")
+        detail = "released by review: the next run sends it"
+        if entry.state == "needs_review" and entry.transaction_id is None:
+            detail += "; it may already have reached Amazon once"
+        self.transition(document_id, "validated", _with_note(detail, note))
+        return self.get(document_id)
+
+    def retire(self, document_id: str, note: str | None = None) -> LedgerEntry:
+        """A person's decision never to send a document; it stays in the ledger as retired."""
+        self._reviewable(document_id, RETIRABLE, "retire")
+        self.transition(document_id, "retired", _with_note("retired by review: never sent", note))
+        return self.get(document_id)
+
+    def _reviewable(self, document_id: str, allowed: tuple[str, ...], action: str) -> LedgerEntry:
+        entry = self.get(document_id)
+        if entry is None:
+            raise LedgerError(
+                f"document {document_id} is not in the ledger; 'acorn outbound' lists the document ids"
+            )
+        if entry.state not in allowed:
+            raise LedgerError(
+                f"document {document_id} is {entry.state}; only documents that are "
+                f"{' or '.join(allowed)} can be {action}d"
+            )
+        return entry
+
     def _event(self, document_id: str, state: str, detail: str | None, at: datetime, payload=None, extra=None) -> None:
         self.con.execute(
             "insert into outbound.document_events values (?, ?, ?, ?)", [document_id, state, detail, at]
@@ -260,6 +294,10 @@ def _entry(row: dict) -> LedgerEntry:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
+
+
+def _with_note(detail: str, note: str | None) -> str:
+    return f"{detail} (note: {note})" if note else detail
 
 
 def _dumps(value) -> str:

@@ -171,6 +171,12 @@ def record_and_submit(
             summary.already_in_ledger += 1
             continue
         _submit(ledger, client, kind, document.document_id, summary, on_event)
+
+    # Documents a person released (`acorn outbound review ID --release`) that the outbound
+    # models no longer list, for example an ASN older than the sending window. Every planned
+    # document has left `validated` by now.
+    for entry in ledger.entries(state="validated", document_type=kind.name):
+        _submit(ledger, client, kind, entry.document_id, summary, on_event)
     return summary
 
 

@@ -1,0 +1,1 @@
+"""Subcommands of `acorn`, one module each, each exposing `add_parser(subparsers)`."""

@@ -1,0 +1,110 @@
+"""`acorn outbound`: list outbound documents by state, and let a person review held ones.
+
+    acorn outbound [--state STATE]
+    acorn outbound review DOCUMENT_ID --release|--retire [--note TEXT]
+
+Releasing a `held` or `needs_review` document makes it `validated`; the next run sends it.
+Retiring a `held`, `needs_review` or `failure` document settles it without sending. Both are
+recorded in the ledger and its files with the note.
+"""
+
+import argparse
+import sys
+
+import duckdb
+
+from orchestration.outbound.ledger import RELEASABLE, RETIRABLE, Ledger, LedgerError
+from orchestration.settings import Settings, load_settings
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    outbound = subparsers.add_parser("outbound", help="list outbound documents by state, with their reasons")
+    outbound.add_argument("--state", help="only documents in this state (e.g. held, needs_review, failure)")
+    outbound.set_defaults(handler=command_list)
+    actions = outbound.add_subparsers(dest="outbound_command", metavar="{review}")
+    review = actions.add_parser(
+        "review",
+        help="release or retire a held, needs_review or failed document",
+        description=(
+            f"--release sends a document that is {' or '.join(RELEASABLE)} on the next run; "
+            f"--retire settles a document that is {', '.join(RETIRABLE)} without sending it."
+        ),
+    )
+    review.add_argument("document_id", help="the document id, as 'acorn outbound' lists it (e.g. invoice:INV1)")
+    decision = review.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--release", action="store_true", help="send it on the next run")
+    decision.add_argument("--retire", action="store_true", help="never send it")
+    review.add_argument("--note", help="why; kept in the ledger with the decision")
+    review.set_defaults(handler=command_review)
+    return outbound
+
+
+def command_list(args: argparse.Namespace) -> int:
+    return list_documents(load_settings(), state=args.state)
+
+
+def command_review(args: argparse.Namespace) -> int:
+    return review_document(load_settings(), args.document_id, release=args.release, note=args.note)
+
+
+def list_documents(settings: Settings, state: str | None = None) -> int:
+    """Print one line per document: id, state, transaction id, last change and reason."""
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}; run 'acorn run' first")
+        return 1
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        if not _has_ledger(con):
+            print("0 documents")
+            return 0
+        query = (
+            "select document_id, state, coalesce(transaction_id, ''), coalesce(hold_reason, ''), "
+            "coalesce(errors, ''), updated_at from outbound.documents"
+        )
+        params = []
+        if state:
+            query += " where state = ?"
+            params.append(state)
+        rows = con.execute(query + " order by document_type, document_id", params).fetchall()
+    for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
+        reason = hold_reason or errors
+        print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
+    print(f"{len(rows)} documents")
+    return 0
+
+
+def review_document(settings: Settings, document_id: str, *, release: bool, note: str | None = None) -> int:
+    """Release or retire one document; print its new state, or why it cannot be changed."""
+    if not settings.warehouse_path.exists():
+        print(f"acorn: no warehouse at {settings.warehouse_path}; run 'acorn run' first", file=sys.stderr)
+        return 1
+    try:
+        con = duckdb.connect(str(settings.warehouse_path))
+    except duckdb.IOException as error:
+        print(
+            f"acorn: cannot open {settings.warehouse_path} for writing ({error}); "
+            "wait for the running pipeline to finish and try again",
+            file=sys.stderr,
+        )
+        return 1
+    with con:
+        con.execute("set TimeZone = 'UTC'")
+        if not _has_ledger(con):
+            print(f"acorn: document {document_id} is not in the ledger; the ledger is empty", file=sys.stderr)
+            return 1
+        ledger = Ledger(con, settings.ledger_dir)
+        try:
+            entry = ledger.release(document_id, note) if release else ledger.retire(document_id, note)
+        except LedgerError as error:
+            print(f"acorn: {error}", file=sys.stderr)
+            return 1
+    action = "released; the next run sends it" if release else "retired; it will not be sent"
+    print(f"{entry.document_id} {action} (state {entry.state})")
+    return 0
+
+
+def _has_ledger(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'outbound' and table_name = 'documents'"
+    ).fetchone()[0]
+    return found > 0
