@@ -14,12 +14,14 @@ from sandbox.config import (
     VENDOR_CODE,
     SandboxConfig,
 )
+from sandbox.faults import FaultSettings
 from sandbox.generator import PLANTED_TAGS, generate_scenario
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from sandbox.transactions import TRANSACTION_ERROR_CODES
 
 __all__ = [
+    "FaultSettings",
     "MARKETPLACE_ID",
     "PLANTED_TAGS",
     "SANDBOX_CLIENT_ID",

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from sandbox.config import PROFILES, SandboxConfig
+from sandbox.faults import FaultSettings, FaultSettingsError
 from sandbox.server import SandboxServer
 
 
@@ -26,8 +27,37 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     serve.add_argument("--report-seconds", type=float, default=1.0, help="seconds a report takes to finish; default 1.0")
     serve.add_argument("--state-file", type=Path, default=None, help="JSON-lines file that keeps accepted submissions across restarts")
     serve.add_argument("--no-throttle", action="store_true", help="turn off per-operation rate limits")
+    serve.add_argument(
+        "--faults",
+        type=_fault_option,
+        default=FaultSettings(),
+        help="faults to inject, as name=value pairs separated by commas, e.g. "
+        "error_share=0.05,unavailable_share=0.02,report_outcome=FATAL,seed=3 (see sandbox/README.md)",
+    )
     serve.add_argument("--log-level", default="INFO", help="logging level; default INFO")
     return parser.parse_args(argv)
+
+
+def _fault_option(text: str) -> FaultSettings:
+    try:
+        return FaultSettings.parse_option(text)
+    except FaultSettingsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    return SandboxConfig(
+        seed=args.seed,
+        profile=args.profile,
+        today=args.today,
+        inbox_dir=args.inbox,
+        port=args.port,
+        processing_seconds=args.processing_seconds,
+        report_seconds=args.report_seconds,
+        throttle=not args.no_throttle,
+        state_file=args.state_file,
+        faults=args.faults,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,18 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = SandboxConfig(
-        seed=args.seed,
-        profile=args.profile,
-        today=args.today,
-        inbox_dir=args.inbox,
-        port=args.port,
-        processing_seconds=args.processing_seconds,
-        report_seconds=args.report_seconds,
-        throttle=not args.no_throttle,
-        state_file=args.state_file,
-    )
-    with SandboxServer(config) as server:
+    with SandboxServer(config_from_args(args)) as server:
         print(server.base_url, flush=True)
         while not stop.wait(0.5):
             pass

@@ -43,6 +43,7 @@ class TokenIssuer:
         self._lifetime = lifetime_seconds
         self._clock = clock
         self._expiry_by_token: dict[str, float] = {}
+        self._issued_by_token: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def issue(self, fields: dict[str, str], authorization: str | None = None) -> dict[str, Any]:
@@ -83,7 +84,9 @@ class TokenIssuer:
 
         token = "Atza|" + secrets.token_urlsafe(32)
         with self._lock:
-            self._expiry_by_token[token] = self._clock() + self._lifetime
+            issued_at = self._clock()
+            self._expiry_by_token[token] = issued_at + self._lifetime
+            self._issued_by_token[token] = issued_at
         return {"access_token": token, "token_type": "bearer", "expires_in": int(self._lifetime)}
 
     def check(self, token: str | None) -> str | None:
@@ -97,3 +100,9 @@ class TokenIssuer:
         if self._clock() >= expires_at:
             return TOKEN_EXPIRED
         return None
+
+    def age_seconds(self, token: str) -> float | None:
+        """Seconds since `token` was issued, or None for a token this issuer never issued."""
+        with self._lock:
+            issued_at = self._issued_by_token.get(token)
+        return None if issued_at is None else self._clock() - issued_at

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sandbox.faults import FaultSettings
+
 # Made-up credentials that only the sandbox accepts. They open nothing at Amazon.
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.acornsandbox"
 SANDBOX_CLIENT_SECRET = "acorn-sandbox-client-secret-not-a-real-secret"
@@ -25,7 +27,8 @@ class SandboxConfig:
     (token lifetime, report progress, transaction processing) run on the real clock.
     `time_scale` multiplies the refill rate of every throttling bucket: 0 never refills,
     which makes throttling tests deterministic. `state_file`, when set, keeps accepted
-    submissions across restarts (see sandbox/journal.py).
+    submissions across restarts (see sandbox/journal.py). `faults` chooses the faults
+    injected from the start (see sandbox/faults.py); `POST /_sandbox/faults` replaces them.
     """
 
     seed: int = 7
@@ -40,6 +43,7 @@ class SandboxConfig:
     time_scale: float = 1.0
     flaky_next_token: bool = False
     state_file: Path | None = None
+    faults: FaultSettings = FaultSettings()
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

@@ -10,8 +10,10 @@ then parameters and body.
 import json
 import logging
 import re
+import random
 import socket
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sandbox.auth import LwaError
 from sandbox.config import BIND_HOST, SandboxConfig
+from sandbox.faults import NO_FAULTS, CallFaults, FaultSettings, FaultSettingsError
 from sandbox.inbox import write_inbox
 from sandbox.listing import ParameterError
 from sandbox.reports import ReportRequestError
@@ -36,6 +39,14 @@ logger = logging.getLogger("acorn.sandbox")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 UNAUTHORIZED_MESSAGE = "Access to requested resource is denied."
+TOKEN_REVOKED = "The access token you provided is revoked; request a new one from Login with Amazon."
+
+_INJECTED_ERRORS = {
+    429: ("QuotaExceeded", "You exceeded your quota for the requested resource."),
+    500: ("InternalFailure", "We encountered an internal error. Please try again."),
+    503: ("ServiceUnavailable", "Service is temporarily unavailable. Please try again."),
+}
+_LISTED_RECORDS = {"getPurchaseOrders": "orders", "getPurchaseOrdersStatus": "ordersStatus"}
 
 _POST_KINDS = {
     "submitAcknowledgement": (KIND_ACKNOWLEDGEMENT, "acknowledgements", ACKNOWLEDGEMENT_REQUEST),
@@ -91,6 +102,8 @@ _route("GET", r"/_documents/(?P<id>[^/]+)", None, False, "_download_document")
 _route("GET", r"/_sandbox/health", None, False, "_health")
 _route("GET", r"/_sandbox/submissions", None, False, "_submissions")
 _route("GET", r"/_sandbox/ground_truth", None, False, "_ground_truth")
+_route("GET", r"/_sandbox/faults", None, False, "_get_faults")
+_route("POST", r"/_sandbox/faults", None, False, "_set_faults")
 
 
 class _SandboxHttpServer(ThreadingHTTPServer):
@@ -143,6 +156,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.query = {name: values[0] for name, values in parse_qs(split.query, keep_blank_values=True).items()}
         self.body = b""
         self.operation: str | None = None
+        self.call_faults: CallFaults = NO_FAULTS
         operation = None
         try:
             length = int(self.headers.get("Content-Length") or 0)
@@ -155,6 +169,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("Sandbox request %s %s failed (request id %s)", method, split.path, request_id)
             reply = _errors(500, "InternalFailure", "The sandbox failed on this request; see its log for the traceback.")
+        if self.call_faults.delay_seconds > 0:
+            time.sleep(self.call_faults.delay_seconds)
         self._send(reply, request_id, operation)
 
     def _route(self, method: str, path: str) -> tuple[_Reply, str | None]:
@@ -170,6 +186,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 rejection_reason = self.state.tokens.check(self.headers.get("x-amz-access-token"))
                 if rejection_reason is not None:
                     return _errors(403, "Unauthorized", UNAUTHORIZED_MESSAGE, rejection_reason), operation
+                if self._token_revoked():
+                    self.state.faults.count("token_revoked")
+                    return _errors(403, "Unauthorized", UNAUTHORIZED_MESSAGE, TOKEN_REVOKED), operation
+            if operation is not None:
+                self.call_faults = self.state.faults.for_call(operation)
+                if self.call_faults.status is not None:
+                    code, message = _INJECTED_ERRORS[self.call_faults.status]
+                    return _errors(self.call_faults.status, code, message), operation
             if operation is not None and not self.state.throttle.allow(operation):
                 limit = RATE_LIMITS[operation]
                 return (
@@ -204,7 +228,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if operation in RATE_LIMITS and reply.status in (200, 202, 400, 404):
             self.send_header("x-amzn-RateLimit-Limit", RATE_LIMITS[operation].header_value)
         self.end_headers()
+        if self.call_faults.drop:
+            # Headers promise the whole body; half of it arrives before the connection closes.
+            self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.request.shutdown(socket.SHUT_RDWR)
+            return
         self.wfile.write(reply.body)
+
+    def _token_revoked(self) -> bool:
+        after = self.state.faults.settings.token_revoked_after_seconds
+        if after is None:
+            return False
+        age = self.state.tokens.age_seconds(self.headers.get("x-amz-access-token") or "")
+        return age is not None and age >= after
+
+    def _listing_reply(self, payload: dict[str, Any]) -> _Reply:
+        """Apply the duplicate and out-of-order faults to a listing page."""
+        records_name = _LISTED_RECORDS[self.operation or ""]
+        records = payload[records_name]
+        faults = self.call_faults
+        if records and faults.shuffle_key is not None:
+            random.Random(faults.shuffle_key).shuffle(records)
+            self.state.faults.count("shuffled_page")
+        if records and faults.duplicate:
+            records.append(json.loads(json.dumps(records[0])))
+            self.state.faults.count("duplicate_record")
+        return _Reply(200, {"payload": payload})
 
     def _json_body(self) -> tuple[Any, _Reply | None]:
         content_type = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip().lower()
@@ -240,13 +291,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _get_purchase_orders(self, match: re.Match[str]) -> _Reply:
         try:
-            return _Reply(200, {"payload": self.state.list_purchase_orders(self.query)})
+            return self._listing_reply(self.state.list_purchase_orders(self.query))
         except ParameterError as error:
             return _errors(400, error.code, error.message, error.parameter)
 
     def _get_statuses(self, match: re.Match[str]) -> _Reply:
         try:
-            return _Reply(200, {"payload": self.state.list_purchase_order_statuses(self.query)})
+            return self._listing_reply(self.state.list_purchase_order_statuses(self.query))
         except ParameterError as error:
             return _errors(400, error.code, error.message, error.parameter)
 
@@ -338,6 +389,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _ground_truth(self, match: re.Match[str]) -> _Reply:
         return _Reply(200, self.state.ground_truth())
+
+    def _get_faults(self, match: re.Match[str]) -> _Reply:
+        faults = self.state.faults
+        return _Reply(200, {"settings": faults.settings.to_json(), "injected": faults.injected()})
+
+    def _set_faults(self, match: re.Match[str]) -> _Reply:
+        body, problem = self._json_body()
+        if problem is not None:
+            return problem
+        try:
+            settings = FaultSettings.from_json(body)
+        except (FaultSettingsError, TypeError) as error:
+            return _errors(400, "InvalidInput", str(error), "body")
+        self.state.faults.replace(settings)
+        logger.info("Fault settings replaced: %s", settings.to_json())
+        return _Reply(200, {"settings": settings.to_json(), "injected": {}})
 
 
 class SandboxServer:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sandbox.auth import TokenIssuer
 from sandbox.config import SandboxClock, SandboxConfig
+from sandbox.faults import FaultInjector
 from sandbox.generator import generate_scenario
 from sandbox.inbox import format_timestamp
 from sandbox.journal import Journal, JournalHeader
@@ -63,6 +64,7 @@ class SandboxState:
         self.scenario = scenario if scenario is not None else generate_scenario(config.seed, config.profile, today)
         self.tokens = TokenIssuer(config.token_lifetime_seconds)
         self.throttle = Throttle(config.throttle, config.time_scale)
+        self.faults = FaultInjector(config.faults)
         self._lock = threading.RLock()
         self._transactions: dict[str, Transaction] = {}
         self._reports: dict[str, Report] = {}
@@ -95,7 +97,8 @@ class SandboxState:
             return render_order(order, self.scenario) if order is not None else None
 
     def _reject_token_once(self, token: str) -> bool:
-        if not self.config.flaky_next_token or token in self._rejected_next_tokens:
+        flaky = self.config.flaky_next_token or self.faults.settings.reject_next_token_once
+        if not flaky or token in self._rejected_next_tokens:
             return False
         self._rejected_next_tokens.add(token)
         return True
@@ -125,6 +128,9 @@ class SandboxState:
             received_at = self.clock.now()
             transaction_id = f"{received_at:%Y%m%d%H%M%S}-{uuid.uuid4()}"
             seconds = self.config.processing_seconds
+            if self.faults.settings.transactions_stuck:
+                seconds = math.inf
+                self.faults.count("transaction_stuck")
             self._transactions[transaction_id] = Transaction(
                 transaction_id=transaction_id,
                 kind=kind,
@@ -212,12 +218,23 @@ class SandboxState:
             self._report_count += 1
             report_id = str(50_000_000_000 + self._report_count)
             outcome, error_details = decide_outcome(request, self.scenario)
+            processing_seconds = self.config.report_seconds
+            forced = self.faults.settings.report_outcome
+            if forced is not None:
+                self.faults.count(f"report_{forced.lower()}")
+            if forced == "IN_QUEUE":
+                processing_seconds = math.inf
+            elif forced == "FATAL":
+                outcome = "FATAL"
+                error_details = "Report processing failed on Amazon's side; request the report again later."
+            elif forced == "CANCELLED":
+                outcome, error_details = "CANCELLED", None
             report = Report(
                 report_id=report_id,
                 request=request,
                 created_at=self.clock.now(),
                 created_monotonic=time.monotonic(),
-                processing_seconds=self.config.report_seconds,
+                processing_seconds=processing_seconds,
                 outcome=outcome,
                 error_details=error_details,
             )
