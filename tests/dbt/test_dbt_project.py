@@ -273,6 +273,71 @@ def test_invoice_reconciliation_covers_all_shipments(warehouse):
     assert old["header_total_amount"] == Decimal("105.00")
 
 
+def test_invoice_expected_payable(warehouse):
+    invoices = {
+        invoice["invoice_id"]: invoice
+        for invoice in rows(warehouse, "select * from analytics.invoice_reconciliation")
+    }
+    mixed = invoices[expected_invoice_id("SH-1001", "PO100001")]
+    # Line 1: 115 of 120 received at 8.50 = 977.50; line 2: 30 received at the PO's 8.50
+    # rather than the invoiced 8.75 = 255.00.
+    assert mixed["unmatched_invoiced_eaches"] == 5
+    assert mixed["expected_payable_amount"] == Decimal("1232.50")
+    # 1282.50 billed: 42.50 for the 5 missing eaches and 7.50 of price difference.
+    assert mixed["payable_shortfall_amount"] == Decimal("50.00")
+    old = invoices[expected_invoice_id("SH-0999", "PO099999")]
+    assert old["expected_payable_amount"] == Decimal("0")
+    assert old["payable_shortfall_amount"] == Decimal("105.00")
+
+
+def test_amounts_per_flag(warehouse):
+    short = po_line(warehouse, "PO100001", "1")
+    assert short["short_received_amount"] == Decimal("42.50")
+    # 115 received, nothing invoiced that Amazon took: 115 × 8.50.
+    assert short["received_not_invoiced_eaches"] == 115
+    assert short["received_not_invoiced_amount"] == Decimal("977.50")
+    assert short["invoiced_not_received_eaches"] == 0
+    mismatch = po_line(warehouse, "PO100001", "2")
+    assert mismatch["price_mismatch_eaches"] == 30
+    assert mismatch["price_mismatch_amount"] == Decimal("7.50")
+    packed_as_eaches = po_line(warehouse, "PO100002", "1")
+    assert packed_as_eaches["unit_mismatch_eaches"] == 120
+    assert packed_as_eaches["unit_mismatch_amount"] == Decimal("1020.00")
+    lost = po_line(warehouse, "PO099999", "1")
+    assert lost["shipped_not_received_eaches"] == 12
+    assert lost["shipped_not_received_amount"] == Decimal("105.00")
+
+
+def test_shortage_claims(warehouse):
+    claims = rows(
+        warehouse,
+        "select purchase_order_number, item_sequence_number, shipment_id, invoice_id, carrier_scac, "
+        "carrier_reference, bill_of_lading_number, carton_count, carton_ids, shipped_eaches, "
+        "received_allocated_eaches, claimed_eaches, claim_amount, is_shipped_not_received, ship_date "
+        "from analytics.shortage_claims order by purchase_order_number, item_sequence_number",
+    )
+    assert claims == [
+        {
+            "purchase_order_number": "PO099999", "item_sequence_number": "1", "shipment_id": "SH-0999",
+            "invoice_id": expected_invoice_id("SH-0999", "PO099999"), "carrier_scac": "ABCD",
+            "carrier_reference": "PRO-SH-0999", "bill_of_lading_number": "BOL-SH-0999",
+            "carton_count": 1, "carton_ids": "000000000000000099",
+            "shipped_eaches": 12, "received_allocated_eaches": 0, "claimed_eaches": 12,
+            "claim_amount": Decimal("105.00"), "is_shipped_not_received": True,
+            "ship_date": datetime(2026, 10, 20, 14, tzinfo=timezone.utc),
+        },
+        {
+            "purchase_order_number": "PO100001", "item_sequence_number": "1", "shipment_id": "SH-1001",
+            "invoice_id": expected_invoice_id("SH-1001", "PO100001"), "carrier_scac": "ABCD",
+            "carrier_reference": "PRO-SH-1001", "bill_of_lading_number": "BOL-SH-1001",
+            "carton_count": 2, "carton_ids": "000000000000000001, 000000000000000002",
+            "shipped_eaches": 120, "received_allocated_eaches": 115, "claimed_eaches": 5,
+            "claim_amount": Decimal("42.50"), "is_shipped_not_received": False,
+            "ship_date": datetime(2026, 11, 24, 14, tzinfo=timezone.utc),
+        },
+    ]
+
+
 def test_replenishment_plan(warehouse):
     plan = rows(warehouse, "select * from analytics.replenishment_plan order by asin, week_index")
     assert len(plan) == 2 * 26

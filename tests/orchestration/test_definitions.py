@@ -34,6 +34,7 @@ DBT_MODELS = [
     "outbound_shipment_lines",
     "po_line_reconciliation",
     "replenishment_plan",
+    "shortage_claims",
     "stg_outbound__documents",
     "stg_vendor__purchase_order_items",
     "stg_vendor__purchase_order_status",

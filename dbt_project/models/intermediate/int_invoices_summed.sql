@@ -10,6 +10,15 @@ ranked_holds as (
 
     select
         invoice_lines.*,
+        -- Amazon pays for what it received, at the lower of the invoice and the PO cost.
+        {{ to_money(
+            'least(invoiced_eaches, received_allocated_eaches)'
+            ~ ' * least(net_cost_amount, coalesce(po_net_cost_amount, net_cost_amount))'
+        ) }} as payable_line_amount,
+        {{ to_money(
+            'round(least(invoiced_eaches, received_allocated_eaches)'
+            ~ ' * least(net_cost_amount, coalesce(po_net_cost_amount, net_cost_amount)) * tax_rate, 2)'
+        ) }} as payable_tax_amount,
         row_number() over (
             partition by invoice_id
             order by case when hold_reason is null then 1 else 0 end, invoice_line_number
@@ -43,6 +52,8 @@ summed as (
         {{ to_money('0') }} as charge_total_amount,
         {{ to_money('0') }} as allowance_total_amount,
         {{ to_money('sum(case when is_price_mismatch then (net_cost_amount - po_net_cost_amount) * invoiced_eaches else 0 end)') }} as price_mismatch_amount,
+        {{ to_money('sum(payable_line_amount)') }} as payable_line_total_amount,
+        {{ to_money('sum(payable_tax_amount)') }} as payable_tax_total_amount,
 
         -- flags
         max(case when is_price_mismatch then 1 else 0 end) = 1 as has_price_mismatch,
@@ -79,6 +90,8 @@ final as (
         -- Amazon's invoiceTotal: lines plus tax and charges, less allowances, in cents.
         {{ to_money('round(line_total_amount + tax_total_amount + charge_total_amount - allowance_total_amount, 2)') }} as invoice_total_amount,
         price_mismatch_amount,
+        -- What Amazon is expected to pay for the eaches received so far, in cents.
+        {{ to_money('round(payable_line_total_amount + payable_tax_total_amount + charge_total_amount - allowance_total_amount, 2)') }} as expected_payable_amount,
         has_price_mismatch,
         held_line_count,
         case

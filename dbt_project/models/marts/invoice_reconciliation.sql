@@ -50,6 +50,7 @@ final as (
         line_count,
         invoiced_eaches,
         matched_received_eaches,
+        invoiced_eaches - matched_received_eaches as unmatched_invoiced_eaches,
 
         -- money
         line_total_amount,
@@ -59,6 +60,8 @@ final as (
         invoice_total_amount as header_total_amount,
         computed_total_amount,
         price_mismatch_amount,
+        expected_payable_amount,
+        {{ to_money('invoice_total_amount - expected_payable_amount') }} as payable_shortfall_amount,
 
         -- flags
         -- The header is rounded to cents, so only a difference beyond half a cent is a mismatch.

@@ -69,9 +69,51 @@ compared as (
             else 0
         end as short_received_eaches,
         greatest(received_eaches - shipped_eaches, 0) as over_received_eaches,
+        case
+            when shipped_eaches > 0 and received_eaches = 0 and is_past_receipt_grace then shipped_eaches
+            else 0
+        end as shipped_not_received_eaches,
+        -- Billed eaches count as not received only once receiving has settled; before that
+        -- they may still be in transit.
+        case
+            when is_receiving_settled then greatest(invoiced_eaches - received_eaches, 0)
+            else 0
+        end as invoiced_not_received_eaches,
+        greatest(received_eaches - invoiced_eaches, 0) as received_not_invoiced_eaches,
         coalesce(abs(invoiced_net_cost_amount - net_cost_amount) > {{ var('price_tolerance') }}, false) as is_price_mismatch
 
     from joined
+
+),
+
+quantified as (
+
+    select
+        compared.*,
+        case
+            when not is_price_mismatch then 0
+            when invoiced_eaches > 0 then invoiced_eaches
+            else shipped_eaches
+        end as price_mismatch_eaches,
+        case when is_unit_mismatch then shipped_eaches else 0 end as unit_mismatch_eaches
+
+    from compared
+
+),
+
+amounted as (
+
+    select
+        quantified.*,
+        {{ to_money('short_received_eaches * coalesce(net_cost_amount, 0)') }} as short_received_amount,
+        {{ to_money('over_received_eaches * coalesce(net_cost_amount, 0)') }} as over_received_amount,
+        {{ to_money('shipped_not_received_eaches * coalesce(net_cost_amount, 0)') }} as shipped_not_received_amount,
+        {{ to_money('invoiced_not_received_eaches * coalesce(invoiced_net_cost_amount, net_cost_amount, 0)') }} as invoiced_not_received_amount,
+        {{ to_money('received_not_invoiced_eaches * coalesce(net_cost_amount, 0)') }} as received_not_invoiced_amount,
+        {{ to_money('case when is_price_mismatch then abs(invoiced_net_cost_amount - net_cost_amount) * price_mismatch_eaches else 0 end') }} as price_mismatch_amount,
+        {{ to_money('unit_mismatch_eaches * coalesce(net_cost_amount, 0)') }} as unit_mismatch_amount
+
+    from quantified
 
 ),
 
@@ -105,23 +147,33 @@ final as (
         invoiced_eaches,
         short_received_eaches,
         over_received_eaches,
+        shipped_not_received_eaches,
+        invoiced_not_received_eaches,
+        received_not_invoiced_eaches,
+        price_mismatch_eaches,
+        unit_mismatch_eaches,
 
         -- money
         net_cost_amount as po_net_cost_amount,
         invoiced_net_cost_amount,
         net_cost_currency_code as currency_code,
-        {{ to_money(
-            'short_received_eaches * coalesce(net_cost_amount, 0)'
-            ~ ' + case when is_price_mismatch then abs(invoiced_net_cost_amount - net_cost_amount)'
-            ~ ' * case when invoiced_eaches > 0 then invoiced_eaches else shipped_eaches end else 0 end'
-        ) }} as money_at_risk_amount,
+        -- What Amazon deducts or withholds: shortages and price differences. The other
+        -- amounts below overlap with these or are money still to collect.
+        {{ to_money('short_received_amount + price_mismatch_amount') }} as money_at_risk_amount,
+        short_received_amount,
+        over_received_amount,
+        shipped_not_received_amount,
+        invoiced_not_received_amount,
+        received_not_invoiced_amount,
+        price_mismatch_amount,
+        unit_mismatch_amount,
 
         -- flags
         short_received_eaches > 0 as is_short_received,
         over_received_eaches > 0 as is_over_received,
-        shipped_eaches > 0 and received_eaches = 0 and is_past_receipt_grace as is_shipped_not_received,
-        is_receiving_settled and invoiced_eaches > received_eaches as is_invoiced_not_received,
-        received_eaches > invoiced_eaches as is_received_not_invoiced,
+        shipped_not_received_eaches > 0 as is_shipped_not_received,
+        invoiced_not_received_eaches > 0 as is_invoiced_not_received,
+        received_not_invoiced_eaches > 0 as is_received_not_invoiced,
         is_price_mismatch,
         is_unit_mismatch,
 
@@ -131,7 +183,7 @@ final as (
         last_ship_date,
         last_receive_date
 
-    from compared
+    from amounted
 
 )
 
