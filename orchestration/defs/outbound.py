@@ -4,6 +4,7 @@ recorded in the ledger, submitted once, and followed until Amazon gives a verdic
 import duckdb
 import dagster as dg
 
+from orchestration.outbound.config import load_outbound_settings
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.submit import ACKNOWLEDGEMENT, INVOICE, SHIPMENT_CONFIRMATION, DocumentKind, plan_documents, poll_transactions, record_and_submit, utc_now
 from orchestration.resources import POOL, AcornResource
@@ -94,7 +95,13 @@ def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.
     with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as client:
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
-        summary = poll_transactions(ledger, client, deadline_seconds=settings.poll_seconds, on_event=context.log.info)
+        summary = poll_transactions(
+            ledger,
+            client,
+            deadline_seconds=settings.poll_seconds,
+            on_event=context.log.info,
+            review_after=load_outbound_settings(settings.home).processing_review_age,
+        )
         counts = ledger.counts_by_state()
     context.log.info(
         f"transactions: {summary.success} Success, {summary.failure} Failure, {summary.still_processing} still Processing"

@@ -180,6 +180,9 @@ class Ledger:
                 f"document {document_id} cannot go from {entry.state} to {state}; "
                 f"allowed next states: {', '.join(sorted(TRANSITIONS[entry.state])) or 'none'}"
             )
+        if state == "needs_review" and hold_reason is None:
+            # The reason a person is asked to look, shown by `acorn outbound`.
+            hold_reason = detail
         now = _now()
         self.con.execute(
             """

@@ -9,11 +9,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from orchestration.outbound import payloads
+from orchestration.outbound import followup, payloads
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.models import PayloadInvalid
 from sources.spapi.exceptions import SpApiError
@@ -218,6 +218,8 @@ class PollSummary:
     success: int = 0
     failure: int = 0
     still_processing: int = 0
+    settled_by_purchase_order: int = 0
+    sent_to_review: int = 0
 
     def as_metadata(self) -> dict:
         return {
@@ -225,6 +227,8 @@ class PollSummary:
             "success": self.success,
             "failure": self.failure,
             "still_processing": self.still_processing,
+            "settled_by_purchase_order": self.settled_by_purchase_order,
+            "sent_to_review": self.sent_to_review,
         }
 
 
@@ -237,17 +241,24 @@ def poll_transactions(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     on_event: Callable[[str], None] = log.info,
+    review_after: timedelta | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> PollSummary:
     """Poll every accepted document until Amazon gives a verdict or the deadline passes.
 
     Documents still `Processing` at the deadline stay `accepted`; the next run polls them again.
+    With `review_after`, a document accepted longer ago than that and still `Processing` is
+    checked against its purchase orders (see `followup`) and settled as success or sent to review.
     """
+    now = now or utc_now
     summary = PollSummary()
-    pending = {entry.document_id: entry.transaction_id for entry in ledger.entries(state="accepted")}
+    pending = {entry.document_id: entry for entry in ledger.entries(state="accepted")}
+    looked_up: set[str] = set()
     delay = first_delay
     started = clock()
     while pending:
-        for document_id, transaction_id in list(pending.items()):
+        for document_id, entry in list(pending.items()):
+            transaction_id = entry.transaction_id
             status = client.get_transaction(transaction_id)
             summary.polled += 1
             verdict = status.get("status")
@@ -267,6 +278,10 @@ def poll_transactions(
                 summary.failure += 1
                 del pending[document_id]
                 on_event(f"{document_id} failed at Amazon: {errors}")
+            elif review_after is not None and document_id not in looked_up and now() - entry.updated_at >= review_after:
+                looked_up.add(document_id)
+                if _settle_from_purchase_orders(ledger, client, entry, review_after, summary, on_event):
+                    del pending[document_id]
         if not pending or clock() - started + delay > deadline_seconds:
             break
         sleep(delay)
@@ -275,6 +290,25 @@ def poll_transactions(
     for document_id in pending:
         on_event(f"{document_id} still Processing after {deadline_seconds:.0f} s; polled again next run")
     return summary
+
+
+def _settle_from_purchase_orders(
+    ledger: Ledger, client, entry, review_after: timedelta, summary: PollSummary, on_event
+) -> bool:
+    try:
+        finding = followup.check_purchase_orders(client, entry)
+    except SpApiError as error:
+        on_event(f"{entry.document_id}: reading the purchase order status failed ({error}); checked again next run")
+        return False
+    hours = review_after.total_seconds() / 3600
+    detail = f"transaction {entry.transaction_id} still Processing after {hours:g} h; {finding.detail}"
+    ledger.transition(entry.document_id, finding.state, detail)
+    if finding.state == "success":
+        summary.settled_by_purchase_order += 1
+    else:
+        summary.sent_to_review += 1
+    on_event(f"{entry.document_id} {finding.state}: {detail}")
+    return True
 
 
 def utc_now() -> datetime:

@@ -1,0 +1,78 @@
+"""Settings of the outbound documents: follow-up age and acknowledgement deadline.
+
+They come from the `[acorn.outbound]` table of `.dlt/config.toml`, then from `ACORN_OUTBOUND_*`
+environment variables, which win:
+
+    [acorn.outbound]
+    processing_review_hours = 24     # a transaction Processing this long is checked against its PO
+    acknowledgement_hours = 24       # Amazon's limit for acknowledging a purchase order
+    acknowledgement_warning_hours = 6  # alert when less than this remains of that limit
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+
+class OutboundSettingsError(ValueError):
+    """An outbound setting is invalid; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class OutboundSettings:
+    processing_review_hours: float = 24.0
+    # Amazon's Vendor Orders API documentation sets 24 hours from receipt of a purchase order
+    # to acknowledge it, backorders included.
+    acknowledgement_hours: float = 24.0
+    acknowledgement_warning_hours: float = 6.0
+
+    @property
+    def processing_review_age(self) -> timedelta:
+        return timedelta(hours=self.processing_review_hours)
+
+    @property
+    def acknowledgement_limit(self) -> timedelta:
+        return timedelta(hours=self.acknowledgement_hours)
+
+    @property
+    def acknowledgement_warning(self) -> timedelta:
+        return timedelta(hours=self.acknowledgement_warning_hours)
+
+
+FIELDS = ("processing_review_hours", "acknowledgement_hours", "acknowledgement_warning_hours")
+
+
+def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) -> OutboundSettings:
+    """Read the outbound settings of the project at `home`."""
+    env = os.environ if environ is None else environ
+    path = Path(home) / ".dlt" / "config.toml"
+    config: dict = {}
+    if path.exists():
+        with path.open("rb") as handle:
+            try:
+                config = tomllib.load(handle).get("acorn", {}).get("outbound", {})
+            except tomllib.TOMLDecodeError as error:
+                raise OutboundSettingsError(f"{path} is not valid TOML ({error}); fix the file and run again") from error
+    values = {}
+    for name in FIELDS:
+        raw = env.get(f"ACORN_OUTBOUND_{name.upper()}", config.get(name))
+        if raw is None:
+            continue
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise OutboundSettingsError(
+                f"[acorn.outbound] {name} is {raw!r}; set it to a number of hours, e.g. 24"
+            ) from None
+        if value <= 0:
+            raise OutboundSettingsError(f"[acorn.outbound] {name} is {value}; set it to a number of hours above 0")
+        values[name] = value
+    settings = OutboundSettings(**values)
+    if settings.acknowledgement_warning_hours >= settings.acknowledgement_hours:
+        raise OutboundSettingsError(
+            f"[acorn.outbound] acknowledgement_warning_hours ({settings.acknowledgement_warning_hours}) must be less "
+            f"than acknowledgement_hours ({settings.acknowledgement_hours})"
+        )
+    return settings
