@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.ingest import vendor_api_assets, vendor_inbox_assets
 from orchestration.defs.jobs import acorn_job, orders_schedule, orders_sync_job, reports_schedule, reports_sync_job
-from orchestration.defs.outbound import acknowledgements, invoices, shipment_confirmations, transactions
+from orchestration.defs.outbound import acknowledgements, invoices, outbound_attention, shipment_confirmations, transactions
 from orchestration.defs.quality import outbound_model_checks, raw_feed_checks
 from orchestration.defs.transform import acorn_dbt_models, dbt_resource
 from orchestration.resources import AcornResource
@@ -33,6 +33,7 @@ defs = dg.Definitions(
     asset_checks=[*outbound_model_checks, *raw_feed_checks],
     jobs=[acorn_job, orders_sync_job, reports_sync_job],
     schedules=[orders_schedule, reports_schedule],
+    sensors=[outbound_attention],
     resources={
         "acorn": AcornResource(home=str(load_settings().home)),
         "dbt": dbt_resource(),

@@ -2,6 +2,7 @@
 
     acorn outbound [--state STATE]
     acorn outbound review DOCUMENT_ID --release|--retire [--note TEXT]
+    acorn outbound alerts
 
 Releasing a `held` or `needs_review` document makes it `validated`; the next run sends it.
 Retiring a `held`, `needs_review` or `failure` document settles it without sending. Both are
@@ -10,9 +11,12 @@ recorded in the ledger and its files with the note.
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
 import duckdb
 
+from orchestration.outbound.alerts import outbound_alerts
+from orchestration.outbound.config import OutboundSettings, load_outbound_settings
 from orchestration.outbound.ledger import RELEASABLE, RETIRABLE, Ledger, LedgerError
 from orchestration.settings import Settings, load_settings
 
@@ -21,7 +25,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     outbound = subparsers.add_parser("outbound", help="list outbound documents by state, with their reasons")
     outbound.add_argument("--state", help="only documents in this state (e.g. held, needs_review, failure)")
     outbound.set_defaults(handler=command_list)
-    actions = outbound.add_subparsers(dest="outbound_command", metavar="{review}")
+    actions = outbound.add_subparsers(dest="outbound_command", metavar="{review,alerts}")
     review = actions.add_parser(
         "review",
         help="release or retire a held, needs_review or failed document",
@@ -36,6 +40,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     decision.add_argument("--retire", action="store_true", help="never send it")
     review.add_argument("--note", help="why; kept in the ledger with the decision")
     review.set_defaults(handler=command_review)
+    alerts = actions.add_parser(
+        "alerts",
+        help="documents in failure, needs_review or held, and POs near their acknowledgement deadline",
+    )
+    alerts.set_defaults(handler=command_alerts)
     return outbound
 
 
@@ -45,6 +54,25 @@ def command_list(args: argparse.Namespace) -> int:
 
 def command_review(args: argparse.Namespace) -> int:
     return review_document(load_settings(), args.document_id, release=args.release, note=args.note)
+
+
+def command_alerts(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    return print_alerts(settings, load_outbound_settings(settings.home), datetime.now(UTC))
+
+
+def print_alerts(settings: Settings, outbound_settings: OutboundSettings, now: datetime) -> int:
+    """Print one line per alert; exit status 1 when there is any, so scripts can act on it."""
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}; run 'acorn run' first")
+        return 1
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        alerts = outbound_alerts(con, outbound_settings, now)
+    for alert in alerts:
+        print(f"{alert.kind:<24} {alert.message}")
+    print(f"{len(alerts)} alerts")
+    return 1 if alerts else 0
 
 
 def list_documents(settings: Settings, state: str | None = None) -> int:

@@ -1,9 +1,12 @@
 """Outbound documents: acknowledgements, ASNs and invoices, built from the validated models,
 recorded in the ledger, submitted once, and followed until Amazon gives a verdict."""
 
+import json
+
 import duckdb
 import dagster as dg
 
+from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import load_outbound_settings
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.submit import ACKNOWLEDGEMENT, INVOICE, SHIPMENT_CONFIRMATION, DocumentKind, plan_documents, poll_transactions, record_and_submit, utc_now
@@ -107,3 +110,37 @@ def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.
         f"transactions: {summary.success} Success, {summary.failure} Failure, {summary.still_processing} still Processing"
     )
     return dg.MaterializeResult(metadata={**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)})
+
+
+@dg.sensor(
+    name="outbound_attention",
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Warns of outbound documents in failure, needs_review or held, and of purchase orders "
+        "near or past their acknowledgement deadline. Each alert is logged once; the tick shows them all."
+    ),
+)
+def outbound_attention(context: dg.SensorEvaluationContext, acorn: AcornResource) -> dg.SkipReason:
+    settings = acorn.settings()
+    if not settings.warehouse_path.exists():
+        return dg.SkipReason(f"no warehouse at {settings.warehouse_path} yet")
+    try:
+        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    except duckdb.IOException as error:
+        return dg.SkipReason(f"the warehouse is in use by a run ({error}); checked again at the next tick")
+    with con:
+        con.execute("set TimeZone = 'UTC'")
+        alerts = outbound_alerts(con, load_outbound_settings(settings.home), utc_now())
+    already_raised = set(json.loads(context.cursor)) if context.cursor else set()
+    for alert in alerts:
+        if alert.key not in already_raised:
+            context.log.warning(alert.message)
+    context.update_cursor(json.dumps(sorted(alert.key for alert in alerts)))
+    if not alerts:
+        return dg.SkipReason("no outbound document or purchase order needs attention")
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        counts[alert.kind] = counts.get(alert.kind, 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+    return dg.SkipReason(f"needs attention: {summary}; see 'acorn outbound alerts'")
