@@ -660,6 +660,7 @@ class SpApiClient:
                     "CANCELLED",
                     f"report {report_id} ({report_type}) was cancelled by Amazon: it had no data "
                     "for the requested period, or the same report was requested too often",
+                    report,
                 )
             if status == "FATAL":
                 details = self._error_details(report)
@@ -669,6 +670,7 @@ class SpApiClient:
                     f"report {report_id} ({report_type}) failed: "
                     f"{details or 'Amazon gave no reason'}; correct the report options or dates",
                     details,
+                    report,
                 )
             waited = self._clock() - started
             if waited + wait > limit:
@@ -678,6 +680,7 @@ class SpApiClient:
                     str(status),
                     f"report {report_id} ({report_type}) is still {status} after {waited:.0f} s "
                     f"(deadline {limit:.0f} s): run again later or raise report_deadline",
+                    report,
                 )
             self._sleep(wait)
             wait = min(wait * REPORT_POLL_FACTOR, REPORT_POLL_MAX_SECONDS)

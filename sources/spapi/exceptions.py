@@ -1,5 +1,8 @@
 """Errors raised by the Selling Partner API client. Messages never contain credentials."""
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class SpApiError(Exception):
     """Amazon rejected a call, or kept failing it until the client gave up.
@@ -48,10 +51,19 @@ class SubmissionUncertainError(SpApiError):
 class ReportError(Exception):
     """A report did not end in DONE."""
 
-    def __init__(self, report_id: str, report_type: str, status: str, message: str) -> None:
+    def __init__(
+        self,
+        report_id: str,
+        report_type: str,
+        status: str,
+        message: str,
+        report: Mapping[str, Any] | None = None,
+    ) -> None:
         self.report_id = report_id
         self.report_type = report_type
         self.status = status
+        # The last getReport payload, so callers can read processing times and dates.
+        self.report = dict(report or {})
         super().__init__(message)
 
 
@@ -63,10 +75,15 @@ class ReportFatalError(ReportError):
     """Amazon aborted the report; `error_details` contains the reason from its error document."""
 
     def __init__(
-        self, report_id: str, report_type: str, message: str, error_details: str | None
+        self,
+        report_id: str,
+        report_type: str,
+        message: str,
+        error_details: str | None,
+        report: Mapping[str, Any] | None = None,
     ) -> None:
         self.error_details = error_details
-        super().__init__(report_id, report_type, "FATAL", message)
+        super().__init__(report_id, report_type, "FATAL", message, report)
 
 
 class ReportTimeoutError(ReportError):

@@ -192,7 +192,7 @@ def plan_reports(
 ) -> list[PlannedReport]:
     """Return the requests for one feed and marketplace: pending ones first, then new ones.
 
-    `loaded` holds the starts of periods already in the warehouse. `pending` holds requests of
+    `loaded` contains the starts of periods already in the warehouse. `pending` contains requests of
     earlier runs that have a report id but were never loaded. `restate_from` asks for every
     period ending on or after that day again, loaded or not.
     """
@@ -209,7 +209,7 @@ def plan_reports(
             return resumed[:1]
         return [PlannedReport(feed.name, feed.report_type, marketplace_id, feed.options)]
     covered = {day for report in resumed for day in report.periods}
-    wanted = [
+    needed = [
         start
         for start in published_periods(feed, today, first_day)
         if start not in covered and _needs_load(start, loaded, restate_from, feed)
@@ -224,7 +224,7 @@ def plan_reports(
             period_end(run[-1], feed.period),
             tuple(run),
         )
-        for run in _chunks(_consecutive_runs(wanted, feed.period), feed.periods_per_request)
+        for run in _chunks(_consecutive_runs(needed, feed.period), feed.periods_per_request)
     ]
     return resumed + new
 

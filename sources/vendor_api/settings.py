@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from .planner import ReportFeed
+
 # getPurchaseOrders and getPurchaseOrdersStatus accept date windows of at most 7 days.
 WINDOW = timedelta(days=7)
 
@@ -28,3 +30,28 @@ PUBLICATION_LAG = timedelta(days=3)
 
 # Weeks requested in one inventory report; longer lookbacks are split into several requests.
 WEEKS_PER_INVENTORY_REPORT = 26
+
+# The Reports API serves the classic vendor reports for about two years back; the order
+# listings' shorter limit bounds the first inventory week separately.
+REPORT_LOOKBACK_DAYS = 730
+
+# Report requests of a default run. Each feed's name keys its loaded periods and pending
+# reports in the dlt state, so a name must not change once data is loaded.
+FORECAST_FEEDS = (
+    ReportFeed("forecast_retail", FORECAST_REPORT, (("sellingProgram", SELLING_PROGRAM),)),
+)
+INVENTORY_FEEDS = (
+    ReportFeed(
+        "inventory_week_manufacturing_retail",
+        INVENTORY_REPORT,
+        (
+            ("reportPeriod", REPORT_PERIOD),
+            ("distributorView", DISTRIBUTOR_VIEW),
+            ("sellingProgram", SELLING_PROGRAM),
+        ),
+        period=REPORT_PERIOD,
+        lookback_days=REPORT_LOOKBACK_DAYS,
+        publication_delay_days=PUBLICATION_LAG.days,
+        periods_per_request=WEEKS_PER_INVENTORY_REPORT,
+    ),
+)

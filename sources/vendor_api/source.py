@@ -13,20 +13,41 @@ Purchase orders are queried twice per window, by creation time and by change tim
 `purchaseOrderChangedDate` is set only when Amazon changed an order after creating it, so the
 changed window alone could miss new orders. Order status is queried by last update and by
 creation time for the same reason.
+
+Reports: `planner.plan_reports` decides which periods each report feed requests. Each request
+ends in one typed outcome (`outcomes.Outcome`). The resource state keeps the periods loaded,
+the reports still pending and the last run's outcomes, which the run summary lists.
 """
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 import dlt
 from dlt.sources import DltResource
 
-from sources.spapi import ReportCancelledError
+from sources.spapi import (
+    ReportCancelledError,
+    ReportDocumentError,
+    ReportFatalError,
+    ReportTimeoutError,
+    SpApiError,
+)
 
 from . import columns
+from .outcomes import LAST_RUN_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
+from .planner import (
+    LoadedPeriods,
+    PlannedReport,
+    ReportFeed,
+    ReportSpecificationError,
+    check_specification,
+    plan_reports,
+)
 from .rows import (
     forecast_rows,
     inventory_rows,
@@ -35,16 +56,8 @@ from .rows import (
     purchase_order_status_item_rows,
     purchase_order_status_row,
 )
-from .settings import (
-    DISTRIBUTOR_VIEW,
-    FORECAST_REPORT,
-    INVENTORY_REPORT,
-    MAX_LOOKBACK,
-    REPORT_PERIOD,
-    SELLING_PROGRAM,
-    WEEKS_PER_INVENTORY_REPORT,
-)
-from .windows import day_end, day_start, report_weeks, require_aware, slices, window_start
+from .settings import FORECAST_FEEDS, INVENTORY_FEEDS, MAX_LOOKBACK
+from .windows import day_end, day_start, require_aware, slices, window_start
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
@@ -122,22 +135,116 @@ def _feed(
     )
 
 
-def _run_report(
-    client: VendorClient,
-    report_type: str,
-    marketplace_id: str,
-    options: dict[str, str],
-    data_start: datetime | None = None,
-    data_end: datetime | None = None,
-) -> tuple[str, dict[str, Any]] | None:
-    """Create a report and wait for it; None when Amazon cancelled it for lack of data."""
-    report_id = client.create_report(report_type, [marketplace_id], options, data_start, data_end)
+def _execute(
+    client: VendorClient, planned: PlannedReport, pending: list[dict[str, Any]]
+) -> tuple[PlannedReport, RequestOutcome, dict[str, Any] | None]:
+    """Create (or resume) one planned report, wait for it and return its outcome and document.
+
+    A newly created report is added to `pending` before the wait, so a run that gives up on a
+    queued report resumes it by its id next time instead of requesting it again.
+    """
+    outcome = partial(RequestOutcome, planned.feed, planned.marketplace_id, planned.first_day, planned.last_day)
+    if planned.report_id is None:
+        try:
+            report_id = client.create_report(
+                planned.report_type,
+                [planned.marketplace_id],
+                dict(planned.options),
+                day_start(planned.first_day) if planned.first_day else None,
+                day_end(planned.last_day) if planned.last_day else None,
+            )
+        except SpApiError as error:
+            kind = {403: Outcome.NO_ACCESS, 429: Outcome.THROTTLED}.get(error.status or 0, Outcome.FAILED)
+            return planned, outcome(kind, detail=str(error)), None
+        planned = replace(planned, report_id=report_id)
+        pending.append(planned.to_state())
+    report_id = str(planned.report_id)
     try:
         report = client.wait_for_report(report_id)
+        document = client.fetch_report_document(report)
+        check_specification(planned, document)
     except ReportCancelledError as error:
-        logger.warning("%s; its rows are skipped this run", error)
-        return None
-    return report_id, client.fetch_report_document(report)
+        return planned, outcome(classify_cancelled(error.report), report_id=report_id, detail=str(error)), None
+    except ReportFatalError as error:
+        kind = classify_error_document(error.error_details)
+        return planned, outcome(kind, report_id=report_id, detail=error.error_details or str(error)), None
+    except ReportTimeoutError as error:
+        return planned, outcome(Outcome.TIMED_OUT, report_id=report_id, detail=str(error)), None
+    except ReportSpecificationError as error:
+        return planned, outcome(Outcome.SPECIFICATION_MISMATCH, report_id=report_id, detail=str(error)), None
+    except (SpApiError, ReportDocumentError) as error:
+        return planned, outcome(Outcome.FAILED, report_id=report_id, detail=str(error)), None
+    return planned, outcome(Outcome.LOADED, report_id=report_id), document
+
+
+def _report_feed(
+    feed: ReportFeed,
+    client_factory: ClientFactory,
+    account: str,
+    marketplace_ids: Sequence[str],
+    first_day: Callable[[datetime], date],
+    restate_from: date | None,
+    to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
+    now: Callable[[], datetime],
+) -> Iterator[Any]:
+    """Plan, request and load one report feed; yield its rows and record one outcome per request.
+
+    The resource state keeps the periods loaded and the reports still pending. Both are saved
+    with the rows of the same run, so a run that fails before loading changes neither.
+    """
+    state = dlt.current.resource_state()
+    run_start = _run_start(now)
+    today = run_start.date()
+    loaded = LoadedPeriods(state.setdefault("loaded", {}))
+    pending_by_feed = state.setdefault("pending", {})
+    pending_before = [PlannedReport.from_state(item) for item in pending_by_feed.get(feed.name) or []]
+    pending: list[dict[str, Any]] = []
+    outcomes: list[RequestOutcome] = []
+    keep_after = today - timedelta(days=feed.lookback_days)
+    with client_factory() as client:
+        for marketplace_id in marketplace_ids:
+            plan = plan_reports(
+                feed,
+                marketplace_id,
+                today,
+                first_day(run_start),
+                loaded.get(feed.name, marketplace_id),
+                pending_before,
+                restate_from,
+            )
+            if not plan:
+                logger.info("%s: nothing to request for %s; every published period is loaded", feed.name, marketplace_id)
+            for planned in plan:
+                planned, result, document = _execute(client, planned, pending)
+                if document is not None:
+                    rows = to_rows(document, account, str(planned.report_id), marketplace_id)
+                    result = replace(result, rows=len(rows))
+                    logger.info(
+                        "%s: %d rows for %s from report %s", feed.name, len(rows), planned.label, planned.report_id
+                    )
+                    if rows:
+                        yield rows
+                else:
+                    logger.warning(
+                        "%s: %s for %s (report %s): %s. Action: %s",
+                        feed.name,
+                        result.outcome,
+                        planned.label,
+                        planned.report_id,
+                        result.detail,
+                        result.action,
+                    )
+                if result.outcome in SETTLED and planned.periods:
+                    loaded.add(feed.name, marketplace_id, planned.periods, keep_after)
+                if result.outcome is not Outcome.TIMED_OUT:
+                    pending[:] = [item for item in pending if item.get("report_id") != planned.report_id]
+                elif planned.to_state() not in pending:
+                    pending.append(planned.to_state())
+                outcomes.append(result)
+    pending_by_feed[feed.name] = pending
+    # Kept in the state rather than a table: the run summary and Dagster read the last run's
+    # outcomes from there, and a resource's column hints would apply to any table it writes.
+    state.setdefault(LAST_RUN_KEY, {})[feed.name] = [result.row(account, run_start) for result in outcomes]
 
 
 @dlt.source(name="vendor_api", max_table_nesting=0)
@@ -148,6 +255,9 @@ def vendor_api_source(
     lookback_days: int = 90,
     marketplace_ids: Sequence[str] = ("ATVPDKIKX0DER",),
     now: Callable[[], datetime] | None = None,
+    forecast_feeds: Sequence[ReportFeed] = FORECAST_FEEDS,
+    inventory_feeds: Sequence[ReportFeed] = INVENTORY_FEEDS,
+    restate_from: date | None = None,
 ) -> list[DltResource]:
     """Amazon's Vendor Orders and Reports APIs as the raw tables of `raw_vendor`.
 
@@ -245,17 +355,21 @@ def vendor_api_source(
         primary_key=columns.PRIMARY_KEYS["vendor_forecasts"],
         columns=columns.VENDOR_FORECASTS,
     )
-    def vendor_forecasts() -> Iterator[list[dict[str, Any]]]:
-        options = {"sellingProgram": SELLING_PROGRAM}
-        with client_factory() as client:
-            for marketplace_id in marketplace_ids:
-                result = _run_report(client, FORECAST_REPORT, marketplace_id, options)
-                if result is None:
-                    continue
-                report_id, document = result
-                rows = forecast_rows(document, account, report_id, marketplace_id, SELLING_PROGRAM)
-                logger.info("vendor_forecasts: %d rows from report %s", len(rows), report_id)
-                yield rows
+    def vendor_forecasts() -> Iterator[Any]:
+        for feed in forecast_feeds:
+            program = feed.option_map["sellingProgram"]
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: run_start.date(),
+                None,
+                lambda document, account, report_id, marketplace_id, program=program: forecast_rows(
+                    document, account, report_id, marketplace_id, program
+                ),
+                clock,
+            )
 
     @dlt.resource(
         name="vendor_inventory",
@@ -263,48 +377,26 @@ def vendor_api_source(
         primary_key=columns.PRIMARY_KEYS["vendor_inventory"],
         columns=columns.VENDOR_INVENTORY,
     )
-    def vendor_inventory() -> Iterator[list[dict[str, Any]]]:
-        run_start = _run_start(clock)
-        first_day = _inventory_first_day(run_start, start, lookback_days)
-        spans = report_weeks(first_day, run_start.date(), WEEKS_PER_INVENTORY_REPORT)
-        if not spans:
-            logger.warning("vendor_inventory: no published week since %s yet", first_day)
-            return
-        options = {
-            "reportPeriod": REPORT_PERIOD,
-            "distributorView": DISTRIBUTOR_VIEW,
-            "sellingProgram": SELLING_PROGRAM,
-        }
-        with client_factory() as client:
-            for marketplace_id in marketplace_ids:
-                for sunday, saturday in spans:
-                    result = _run_report(
-                        client,
-                        INVENTORY_REPORT,
-                        marketplace_id,
-                        options,
-                        day_start(sunday),
-                        day_end(saturday),
-                    )
-                    if result is None:
-                        continue
-                    report_id, document = result
-                    rows = inventory_rows(
-                        document,
-                        account,
-                        report_id,
-                        marketplace_id,
-                        DISTRIBUTOR_VIEW,
-                        SELLING_PROGRAM,
-                    )
-                    logger.info(
-                        "vendor_inventory: %d rows for %s to %s from report %s",
-                        len(rows),
-                        sunday,
-                        saturday,
-                        report_id,
-                    )
-                    yield rows
+    def vendor_inventory() -> Iterator[Any]:
+        for feed in inventory_feeds:
+            options = feed.option_map
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _inventory_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=options: inventory_rows(
+                    document,
+                    account,
+                    report_id,
+                    marketplace_id,
+                    options["distributorView"],
+                    options["sellingProgram"],
+                ),
+                clock,
+            )
 
     return [
         purchase_order_feed,

@@ -1,10 +1,10 @@
-"""Date windows: 7-day slices for the order listings, Sunday-to-Saturday weeks for reports."""
+"""Date windows: 7-day slices for the order listings, and report days as UTC times."""
 
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from .settings import CURSOR_OVERLAP, MAX_LOOKBACK, PUBLICATION_LAG, WINDOW
+from .settings import CURSOR_OVERLAP, MAX_LOOKBACK, WINDOW
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
@@ -57,30 +57,6 @@ def window_start(
         )
         begin = oldest
     return begin
-
-
-def last_published_saturday(today: date) -> date:
-    """Return the last Saturday whose week Amazon has published by `today`."""
-    latest = today - PUBLICATION_LAG
-    # date.weekday(): Monday 0 ... Saturday 5, Sunday 6.
-    return latest - timedelta(days=(latest.weekday() - 5) % 7)
-
-
-def report_weeks(first_day: date, today: date, weeks_per_report: int) -> list[tuple[date, date]]:
-    """Return (Sunday, Saturday) spans covering `first_day` to the last published week.
-
-    Each span covers at most `weeks_per_report` whole weeks. Empty when no week has been
-    published since `first_day`.
-    """
-    first_sunday = first_day - timedelta(days=(first_day.weekday() + 1) % 7)
-    last_saturday = last_published_saturday(today)
-    spans = []
-    sunday = first_sunday
-    while sunday + timedelta(days=6) <= last_saturday:
-        saturday = min(sunday + timedelta(weeks=weeks_per_report) - timedelta(days=1), last_saturday)
-        spans.append((sunday, saturday))
-        sunday = saturday + timedelta(days=1)
-    return spans
 
 
 def day_start(value: date) -> datetime:

@@ -27,7 +27,7 @@ def windows(plan):
     return [(report.first_day, report.last_day) for report in plan]
 
 
-def test_weeks_run_sunday_to_saturday_up_to_the_last_published_week():
+def test_weeks_sunday_to_last_published_saturday():
     # Wednesday 12 June 2024 less 3 days is Sunday 9 June, so the last published week ends
     # Saturday 8 June. 15 May is a Wednesday; its week starts Sunday 12 May.
     plan = plan_reports(WEEKLY, MARKETPLACE, date(2024, 6, 12), date(2024, 5, 15))
@@ -64,7 +64,7 @@ def test_everything_loaded_plans_nothing():
     assert plan_reports(WEEKLY, MARKETPLACE, date(2024, 6, 12), date(2024, 5, 12), loaded=loaded) == []
 
 
-def test_restatement_requests_loaded_weeks_ending_on_or_after_its_date():
+def test_restatement_requests_loaded_weeks_again():
     loaded = {date(2024, 5, 12), date(2024, 5, 19), date(2024, 5, 26), date(2024, 6, 2)}
 
     # The week of 26 May ends Saturday 1 June, so it is restated; the week of 19 May is not.
@@ -75,7 +75,7 @@ def test_restatement_requests_loaded_weeks_ending_on_or_after_its_date():
     assert windows(plan) == [(date(2024, 5, 26), date(2024, 6, 8))]
 
 
-def test_lookback_limit_drops_a_week_amazon_no_longer_serves_whole():
+def test_lookback_drops_partly_served_week():
     feed = ReportFeed("inventory", WEEKLY.report_type, WEEKLY.options, "WEEK", lookback_days=30, periods_per_request=26)
 
     # 30 days before 12 June is Monday 13 May: the week of 12 May is partly gone, so the plan
@@ -99,7 +99,7 @@ def test_day_requests_span_fifteen_days_at_most():
     ]
 
 
-def test_day_span_longer_than_amazon_accepts_is_refused():
+def test_day_span_longer_than_amazon_accepts_is_rejected():
     with pytest.raises(ValueError, match=r"DAY request of 16 days is longer than Amazon accepts \(15 days\)"):
         ReportFeed("sales", "GET_VENDOR_SALES_REPORT", (), "DAY", periods_per_request=16)
 
@@ -162,7 +162,7 @@ def test_pending_report_of_loaded_weeks_is_dropped():
     assert windows(plan) == [(date(2024, 5, 19), date(2024, 6, 1)), (date(2024, 6, 2), date(2024, 6, 8))]
 
 
-def test_report_without_dates_is_one_request_or_its_pending_one():
+def test_undated_report_one_request_or_pending():
     feed = ReportFeed("forecast", "GET_VENDOR_FORECASTING_REPORT", (("sellingProgram", "RETAIL"),))
 
     plan = plan_reports(feed, MARKETPLACE, date(2024, 6, 12), date(2024, 1, 1))
@@ -204,12 +204,12 @@ def test_specification_matching_the_request_passes():
     check_specification(REQUESTED, _document())
 
 
-def test_specification_with_other_options_is_refused():
+def test_specification_with_other_options_is_rejected():
     with pytest.raises(ReportSpecificationError, match="reportOptions.sellingProgram is 'FRESH', not 'RETAIL'"):
         check_specification(REQUESTED, _document(program="FRESH"))
 
 
-def test_specification_with_other_dates_is_refused():
+def test_specification_with_other_dates_is_rejected():
     with pytest.raises(
         ReportSpecificationError,
         match=r"dataStartTime is '2024-05-05', not '2024-05-12'; dataEndTime is '2024-05-18', not '2024-05-25'",
@@ -217,7 +217,7 @@ def test_specification_with_other_dates_is_refused():
         check_specification(REQUESTED, _document(start="2024-05-05", end="2024-05-18"))
 
 
-def test_document_without_specification_is_refused():
+def test_document_without_specification_is_rejected():
     with pytest.raises(ReportSpecificationError, match="has no reportSpecification"):
         check_specification(REQUESTED, {"inventoryByAsin": []})
 

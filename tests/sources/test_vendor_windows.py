@@ -1,10 +1,10 @@
-"""Order windows and report weeks, against dates worked out on a calendar."""
+"""Order windows, against dates worked out on a calendar."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from sources.vendor_api.windows import last_published_saturday, report_weeks, slices, window_start
+from sources.vendor_api.windows import slices, window_start
 
 NOW = datetime(2024, 6, 12, 15, 30, tzinfo=UTC)  # a Wednesday
 
@@ -45,40 +45,3 @@ def test_start_clamped_inside_six_months(caplog):
 def test_naive_start_rejected():
     with pytest.raises(ValueError, match="start 2024-06-01T00:00:00 has no time zone"):
         window_start(NOW, None, datetime(2024, 6, 1), 90, "feed")
-
-
-@pytest.mark.parametrize(
-    ("today", "saturday"),
-    [
-        (date(2024, 6, 12), date(2024, 6, 8)),  # Wednesday: Saturday 8 June is 4 days back
-        (date(2024, 6, 11), date(2024, 6, 8)),  # Tuesday: exactly 3 days back
-        (date(2024, 6, 10), date(2024, 6, 1)),  # Monday: 8 June is too recent
-        (date(2024, 6, 9), date(2024, 6, 1)),  # Sunday
-    ],
-)
-def test_last_published_saturday(today, saturday):
-    assert last_published_saturday(today) == saturday
-
-
-def test_report_weeks_cover_lookback():
-    # 2024-05-15 is a Wednesday; its week starts Sunday 12 May.
-    spans = report_weeks(date(2024, 5, 15), date(2024, 6, 12), weeks_per_report=26)
-
-    assert spans == [(date(2024, 5, 12), date(2024, 6, 8))]
-
-
-def test_report_weeks_split_into_spans():
-    spans = report_weeks(date(2024, 5, 12), date(2024, 6, 12), weeks_per_report=2)
-
-    assert spans == [
-        (date(2024, 5, 12), date(2024, 5, 25)),
-        (date(2024, 5, 26), date(2024, 6, 8)),
-    ]
-    for sunday, saturday in spans:
-        assert sunday.weekday() == 6
-        assert saturday.weekday() == 5
-        assert (saturday - sunday) % timedelta(days=7) == timedelta(days=6)
-
-
-def test_report_weeks_empty_before_first_publication():
-    assert report_weeks(date(2024, 6, 9), date(2024, 6, 12), weeks_per_report=26) == []

@@ -140,6 +140,7 @@ class FakeVendorClient:
         if request["reportType"] == "GET_VENDOR_FORECASTING_REPORT":
             return {
                 "reportSpecification": {
+                    "reportType": request["reportType"],
                     "reportOptions": {"sellingProgram": "RETAIL"},
                     "marketplaceIds": request["marketplaceIds"],
                 },
@@ -159,7 +160,11 @@ class FakeVendorClient:
             }
         return {
             "reportSpecification": {
+                "reportType": request["reportType"],
                 "reportOptions": request["reportOptions"],
+                # Amazon's vendor documents give the requested dates without the time.
+                "dataStartTime": request["dataStartTime"].date().isoformat(),
+                "dataEndTime": request["dataEndTime"].date().isoformat(),
                 "marketplaceIds": request["marketplaceIds"],
             },
             "inventoryByAsin": [
