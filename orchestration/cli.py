@@ -73,12 +73,18 @@ def target_api(settings: Settings) -> Iterator[Settings]:
     }
     # The sandbox keeps what it was sent, so the next run sees the consequences of this one.
     config_fields["state_file"] = settings.data_dir / "sandbox" / "state.jsonl"
+    scenario_file = os.environ.get("ACORN_SANDBOX_SCENARIO")
+    if scenario_file:
+        config_fields["scenario_file"] = Path(scenario_file)
     with SandboxServer(SandboxConfig(**config_fields)) as server:
         os.environ["ACORN_SANDBOX_URL"] = server.base_url
         os.environ["ACORN_LWA_CLIENT_ID"] = SANDBOX_CLIENT_ID
         os.environ["ACORN_LWA_CLIENT_SECRET"] = SANDBOX_CLIENT_SECRET
         os.environ["ACORN_LWA_REFRESH_TOKEN"] = SANDBOX_REFRESH_TOKEN
-        print(f"sandbox: serving the {settings.sandbox_profile} profile (seed {settings.sandbox_seed}) at {server.base_url}")
+        if scenario_file:
+            print(f"sandbox: serving the scenario {scenario_file} at {server.base_url}")
+        else:
+            print(f"sandbox: serving the {settings.sandbox_profile} profile (seed {settings.sandbox_seed}) at {server.base_url}")
         try:
             yield load_settings(settings.home)
         finally:
@@ -135,7 +141,25 @@ def _settings_with_overrides(args: argparse.Namespace) -> Settings:
         os.environ["ACORN_SANDBOX_SEED"] = str(args.seed)
     if args.profile is not None:
         os.environ["ACORN_SANDBOX_PROFILE"] = args.profile
+    if args.scenario is not None:
+        _use_scenario(args.scenario)
     return load_settings()
+
+
+def _use_scenario(path: Path) -> None:
+    """Point the run at a hand-written scenario and its own data folder, data/scenarios/<file name>/."""
+    path = path.resolve()
+    if not path.is_file():
+        raise SettingsError(f"Scenario file {path} was not found; check the path given to --scenario.")
+    settings = load_settings()
+    if settings.target != "sandbox" or settings.sandbox_url:
+        raise SettingsError(
+            "--scenario starts a sandbox of its own; set the target to sandbox and unset ACORN_SANDBOX_URL."
+        )
+    data_dir = settings.data_dir / "scenarios" / path.stem
+    os.environ["ACORN_DATA_DIR"] = str(data_dir)
+    os.environ["ACORN_WAREHOUSE"] = str(data_dir / "warehouse.duckdb")
+    os.environ["ACORN_SANDBOX_SCENARIO"] = str(path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--job", default="acorn_job", help="Dagster job to run (default: acorn_job, everything)")
     run.add_argument("--seed", type=int, help="sandbox data seed (default: [acorn.sandbox] seed)")
     run.add_argument("--profile", help="sandbox data profile: small or medium (default: small)")
+    run.add_argument(
+        "--scenario",
+        type=Path,
+        help="serve this hand-written scenario (JSON) and load it into data/scenarios/<file name>/",
+    )
     run.set_defaults(handler=command_run)
 
     ui = commands.add_parser("ui", help="start the Dagster UI on 127.0.0.1")

@@ -11,6 +11,7 @@ from types import FrameType
 
 from sandbox.config import PROFILES, SandboxConfig
 from sandbox.faults import FaultSettings, FaultSettingsError
+from sandbox.scenario_file import ScenarioFileError
 from sandbox.server import SandboxServer
 
 
@@ -27,6 +28,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     serve.add_argument("--report-seconds", type=float, default=1.0, help="seconds a report takes to finish; default 1.0")
     serve.add_argument("--state-file", type=Path, default=None, help="JSON-lines file that keeps accepted submissions across restarts")
     serve.add_argument("--no-throttle", action="store_true", help="turn off per-operation rate limits")
+    serve.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        help="serve a hand-written scenario from this JSON file in place of the generated data (see sandbox/README.md)",
+    )
     serve.add_argument(
         "--faults",
         type=_fault_option,
@@ -57,6 +64,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         throttle=not args.no_throttle,
         state_file=args.state_file,
         faults=args.faults,
+        scenario_file=args.scenario,
     )
 
 
@@ -72,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    with SandboxServer(config_from_args(args)) as server:
+    try:
+        server = SandboxServer(config_from_args(args))
+    except ScenarioFileError as error:
+        print(f"sandbox: {error}", file=sys.stderr)
+        return 2
+    with server:
         print(server.base_url, flush=True)
         while not stop.wait(0.5):
             pass

@@ -29,6 +29,8 @@ class SandboxConfig:
     which makes throttling tests deterministic. `state_file`, when set, keeps accepted
     submissions across restarts (see sandbox/journal.py). `faults` chooses the faults
     injected from the start (see sandbox/faults.py); `POST /_sandbox/faults` replaces them.
+    `scenario_file` serves a hand-written scenario (see sandbox/scenario_file.py) in place of
+    the generated one; its `today` wins, and `seed` and `profile` are then unused.
     """
 
     seed: int = 7
@@ -44,6 +46,7 @@ class SandboxConfig:
     flaky_next_token: bool = False
     state_file: Path | None = None
     faults: FaultSettings = FaultSettings()
+    scenario_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

@@ -31,6 +31,7 @@ from sandbox.reports import (
     parse_report_request,
 )
 from sandbox.scenario import Scenario
+from sandbox.scenario_file import PendingReceipt, load_scenario_file
 from sandbox.throttle import Throttle
 from sandbox.transactions import Transaction, business_id, process_transaction
 from sandbox.views import render_order
@@ -51,6 +52,15 @@ class SandboxState:
         self.config = config
         today = config.resolved_today()
         offset_days = None
+        self._pending_receipts: list[PendingReceipt] = []
+        if scenario is None and config.scenario_file is not None:
+            scenario, self._pending_receipts = load_scenario_file(config.scenario_file)
+            if config.today not in (None, scenario.today):
+                raise ValueError(
+                    f"today is {config.today}, but scenario file {config.scenario_file} is written for {scenario.today}; "
+                    "leave today unset or change the file."
+                )
+            today = scenario.today
         self._journal = Journal(config.state_file) if config.state_file is not None else None
         header, records = self._journal.read() if self._journal is not None else (None, [])
         if header is not None:
@@ -178,7 +188,23 @@ class SandboxState:
                 status["errors"] = [dict(error) for error in transaction.errors]
             return status
 
+    def _apply_due_receipts(self) -> None:
+        """Receive the eaches of a hand-written scenario's receipts whose time has come."""
+        now = self.clock.now()
+        while self._pending_receipts and self._pending_receipts[0].at <= now:
+            receipt = self._pending_receipts.pop(0)
+            order = self.scenario.orders[receipt.purchase_order_number]
+            line = order.line(receipt.item_sequence_number)
+            assert line is not None
+            line.received_eaches += receipt.eaches
+            line.last_received_at = receipt.at
+            order.touch(receipt.at)
+            if order.state != "Closed" and all(other.is_complete for other in order.lines):
+                order.state = "Closed"
+                order.state_changed_at = receipt.at
+
     def _process_due_transactions(self) -> None:
+        self._apply_due_receipts()
         now = time.monotonic()
         for transaction in self._transactions.values():
             if transaction.status != "Processing":
