@@ -27,6 +27,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     serve.add_argument("--processing-seconds", type=float, default=0.5, help="seconds a transaction stays Processing; default 0.5")
     serve.add_argument("--report-seconds", type=float, default=1.0, help="seconds a report takes to finish; default 1.0")
     serve.add_argument("--state-file", type=Path, default=None, help="JSON-lines file that keeps accepted submissions across restarts")
+    serve.add_argument(
+        "--rate-plan",
+        choices=("production", "sandbox"),
+        default="production",
+        help="production: Amazon's published rate per operation; sandbox: 5 requests per second, burst 15, for every operation",
+    )
+    serve.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="multiplies every throttling bucket's refill rate, e.g. 60 lets createReport refill once a second; default 1",
+    )
     serve.add_argument("--no-throttle", action="store_true", help="turn off per-operation rate limits")
     serve.add_argument(
         "--scenario",
@@ -62,6 +74,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         processing_seconds=args.processing_seconds,
         report_seconds=args.report_seconds,
         throttle=not args.no_throttle,
+        time_scale=args.time_scale,
+        rate_plan=args.rate_plan,
         state_file=args.state_file,
         faults=args.faults,
         scenario_file=args.scenario,

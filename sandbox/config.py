@@ -31,6 +31,8 @@ class SandboxConfig:
     injected from the start (see sandbox/faults.py); `POST /_sandbox/faults` replaces them.
     `scenario_file` serves a hand-written scenario (see sandbox/scenario_file.py) in place of
     the generated one; its `today` wins, and `seed` and `profile` are then unused.
+    `rate_plan` "sandbox" throttles every operation at 5 requests per second with a burst
+    of 15, as Amazon's own sandbox endpoints do.
     """
 
     seed: int = 7
@@ -47,12 +49,15 @@ class SandboxConfig:
     state_file: Path | None = None
     faults: FaultSettings = FaultSettings()
     scenario_file: Path | None = None
+    rate_plan: str = "production"
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ValueError(
                 f"Unknown sandbox profile {self.profile!r}; use one of {', '.join(PROFILES)}."
             )
+        if self.rate_plan not in ("production", "sandbox"):
+            raise ValueError(f"Unknown rate plan {self.rate_plan!r}; use production or sandbox.")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"Port {self.port} is out of range; use 0 (any free port) to 65535.")
         for name in ("processing_seconds", "report_seconds", "token_lifetime_seconds", "time_scale"):

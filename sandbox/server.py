@@ -3,8 +3,8 @@ Transaction Status and Reports, plus the sandbox's own control endpoints under `
 
 Every response carries `x-amzn-RequestId`. Responses of throttled operations with
 status 200, 202, 400 or 404 also carry `x-amzn-RateLimit-Limit`, as the models declare;
-403 and 429 do not. Requests are checked in this order: route, access token, throttle,
-then parameters and body.
+403 and 429 do not. Requests are checked in this order: route, access token, injected
+faults, throttle, then parameters and body.
 """
 
 import json
@@ -195,7 +195,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     code, message = _INJECTED_ERRORS[self.call_faults.status]
                     return _errors(self.call_faults.status, code, message), operation
             if operation is not None and not self.state.throttle.allow(operation):
-                limit = RATE_LIMITS[operation]
+                limit = self.state.throttle.limits[operation]
                 return (
                     _errors(
                         429,
@@ -226,7 +226,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("x-amzn-RequestId", request_id)
         if operation in RATE_LIMITS and reply.status in (200, 202, 400, 404):
-            self.send_header("x-amzn-RateLimit-Limit", RATE_LIMITS[operation].header_value)
+            self.send_header("x-amzn-RateLimit-Limit", self.state.throttle.limits[operation].header_value)
         self.end_headers()
         if self.call_faults.drop:
             # Headers promise the whole body; half of it arrives before the connection closes.

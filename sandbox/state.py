@@ -73,7 +73,7 @@ class SandboxState:
         self.clock = SandboxClock(today, offset_days)
         self.scenario = scenario if scenario is not None else generate_scenario(config.seed, config.profile, today)
         self.tokens = TokenIssuer(config.token_lifetime_seconds)
-        self.throttle = Throttle(config.throttle, config.time_scale)
+        self.throttle = Throttle(config.throttle, config.time_scale, plan=config.rate_plan)
         self.faults = FaultInjector(config.faults)
         self._lock = threading.RLock()
         self._transactions: dict[str, Transaction] = {}

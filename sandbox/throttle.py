@@ -33,6 +33,20 @@ RATE_LIMITS = {
 }
 
 
+# Amazon's sandbox endpoints throttle every operation alike.
+SANDBOX_RATE_LIMIT = RateLimit(5, 15)
+RATE_PLANS = ("production", "sandbox")
+
+
+def rate_limits(plan: str) -> dict[str, RateLimit]:
+    """Return the limit of every operation under a plan: `production` or Amazon's `sandbox` rates."""
+    if plan not in RATE_PLANS:
+        raise ValueError(f"Unknown rate plan {plan!r}; use one of {', '.join(RATE_PLANS)}.")
+    if plan == "sandbox":
+        return {operation: SANDBOX_RATE_LIMIT for operation in RATE_LIMITS}
+    return dict(RATE_LIMITS)
+
+
 class TokenBucket:
     """A bucket that starts full at `burst` tokens and refills at `rate` tokens per second."""
 
@@ -59,10 +73,13 @@ class TokenBucket:
 class Throttle:
     """One bucket per operation; `time_scale` multiplies every refill rate (0: never refill)."""
 
-    def __init__(self, enabled: bool, time_scale: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, enabled: bool, time_scale: float, clock: Callable[[], float] = time.monotonic, plan: str = "production"
+    ) -> None:
         self.enabled = enabled
+        self.limits = rate_limits(plan)
         self._buckets = {
-            operation: TokenBucket(limit.rate * time_scale, limit.burst, clock) for operation, limit in RATE_LIMITS.items()
+            operation: TokenBucket(limit.rate * time_scale, limit.burst, clock) for operation, limit in self.limits.items()
         }
 
     def allow(self, operation: str) -> bool:

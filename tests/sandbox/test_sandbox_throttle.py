@@ -74,3 +74,46 @@ def test_bucket_refills_at_its_rate():
     assert first_four == [True, True, True, False]
     assert after_refill == [True, False]
     assert after_long_wait == [True, True, True, False]
+
+
+def test_sandbox_rate_plan_allows_burst_of_fifteen(start_server):
+    server = start_server(throttle=True, time_scale=0, rate_plan="sandbox")
+    with client_for(server) as api:
+        responses = [api.get(ORDERS) for _ in range(16)]
+
+    assert [response.status_code for response in responses] == [200] * 15 + [429]
+    assert responses[0].headers["x-amzn-RateLimit-Limit"] == "5.0"
+    assert "5 requests per second with a burst of 15" in responses[15].json()["errors"][0]["message"]
+
+
+def test_sandbox_rate_plan_covers_reports():
+    from sandbox.throttle import rate_limits
+
+    limits = rate_limits("sandbox")
+    assert (limits["createReport"].rate, limits["createReport"].burst) == (5, 15)
+    assert (limits["getTransaction"].rate, limits["getTransaction"].burst) == (5, 15)
+    with pytest.raises(ValueError, match="Unknown rate plan 'staging'; use one of production, sandbox"):
+        rate_limits("staging")
+
+
+def test_time_scale_speeds_up_report_refill():
+    # createReport refills 0.0167 tokens a second; at time scale 60 that is about one a second.
+    from sandbox.throttle import Throttle
+
+    now = [0.0]
+    throttle = Throttle(enabled=True, time_scale=60, clock=lambda: now[0])
+    burst = [throttle.allow("createReport") for _ in range(16)]
+    now[0] += 1.0
+    after_one_second = [throttle.allow("createReport"), throttle.allow("createReport")]
+
+    assert burst == [True] * 15 + [False]
+    assert after_one_second == [True, False]
+
+
+def test_rate_plan_and_time_scale_from_the_command_line(tmp_path):
+    from sandbox.__main__ import _parse_args, config_from_args
+
+    config = config_from_args(_parse_args(["serve", "--rate-plan", "sandbox", "--time-scale", "60", "--inbox", str(tmp_path)]))
+
+    assert config.rate_plan == "sandbox"
+    assert config.time_scale == 60
