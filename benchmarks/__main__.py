@@ -1,0 +1,41 @@
+"""Run the benchmarks and print their table: `python -m benchmarks [--profile P] [--repeat N] [--only NAME ...]`.
+
+Each figure is the median of `--repeat` runs, shown with its min and max and beside a baseline
+measured in the same run. The same figures are appended as JSON lines to benchmarks/results.jsonl.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+
+from benchmarks.common import RESULTS_FILE, print_table, write_results
+
+BENCHMARKS = ("extraction", "load", "transform", "end_to_end", "startup")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--profile", action="append", help="sandbox profile(s) to measure (default: small and medium)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+    figures = []
+    for name in args.only or BENCHMARKS:
+        module = importlib.import_module(f"benchmarks.{name}")
+        profiles = ["-"] if name == "startup" else (args.profile or ["small", "medium"])
+        for profile in profiles:
+            print(f"running {name} ({profile}, {args.repeat} runs)...", file=sys.stderr, flush=True)
+            figures += module.measure(profile, args.repeat)
+    print_table(figures)
+    write_results(figures)
+    print(f"\nfigures appended to {RESULTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

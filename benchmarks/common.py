@@ -1,0 +1,115 @@
+"""Shared parts of the benchmarks: figures, repetition, the results file and the table."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_FILE = PROJECT_ROOT / "benchmarks" / "results.jsonl"
+
+
+@dataclass
+class Figure:
+    """One measured figure: the median of its samples, beside a baseline from the same run."""
+
+    figure: str
+    profile: str
+    unit: str
+    samples: list[float]
+    baseline: float | None = None
+    baseline_label: str = ""
+    target: str = ""
+    command: str = ""
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def value(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.value / self.baseline
+
+    def record(self) -> dict:
+        data = asdict(self)
+        data.update(
+            value=self.value,
+            min=min(self.samples),
+            max=max(self.samples),
+            ratio=self.ratio,
+            measured_at=datetime.now(UTC).isoformat(),
+        )
+        return data
+
+
+def repeat(times: int, measure: Callable[[], float]) -> list[float]:
+    return [measure() for _ in range(times)]
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of an acorn process writing into its own data folder."""
+    env = {
+        **os.environ,
+        "ACORN_HOME": str(PROJECT_ROOT),
+        "ACORN_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "PATH": os.pathsep.join([str(PROJECT_ROOT / "bin"), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    env.pop("ACORN_WAREHOUSE", None)
+    env.update(extra)
+    return env
+
+
+def run_measured(command: list[str], env: dict[str, str], timeout: float = 3600) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run a command; return its result, wall seconds and the peak RSS in MB of its largest process."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        wrapped = [sys.executable, "-m", "benchmarks.peak", str(peak_file), *command]
+        started = time.perf_counter()
+        completed = subprocess.run(wrapped, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        elapsed = time.perf_counter() - started
+        peak_mb = float(peak_file.read_text()) if peak_file.exists() else float("nan")
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited with {completed.returncode}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+        )
+    return completed, elapsed, peak_mb
+
+
+def write_results(figures: list[Figure], path: Path = RESULTS_FILE) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        for figure in figures:
+            handle.write(json.dumps(figure.record(), default=str) + "\n")
+
+
+def print_table(figures: list[Figure]) -> None:
+    header = f"{'figure':<38} {'profile':<7} {'median':>10} {'min':>10} {'max':>10} {'unit':<10} {'baseline':>10} {'ratio':>7}  target"
+    print(header)
+    print("-" * len(header))
+    for figure in figures:
+        baseline = "" if figure.baseline is None else f"{figure.baseline:10.3f}"
+        ratio = "" if figure.ratio is None else f"{figure.ratio:7.2f}"
+        print(
+            f"{figure.figure:<38} {figure.profile:<7} {figure.value:10.3f} {min(figure.samples):10.3f} "
+            f"{max(figure.samples):10.3f} {figure.unit:<10} {baseline:>10} {ratio:>7}  {figure.target}"
+        )

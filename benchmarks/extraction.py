@@ -1,0 +1,77 @@
+"""Wall time to pull every PO, status and report of a profile, against the rate-limit floor.
+
+The sandbox and the client both run their token buckets `TIME_SCALE` times faster than
+Amazon's published rates, so the one-per-minute report limits cost seconds here. The floor is
+the least time any client needs for the same calls: for each operation, the calls beyond its
+burst divided by its rate, and the largest of those over all operations.
+"""
+
+import gzip
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import Figure
+from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, SandboxConfig, SandboxServer
+from sources.pipeline import make_pipeline
+from sources.spapi.client import SpApiClient
+from sources.spapi.settings import DEFAULT_RATE_LIMITS, RateLimit
+from sources.vendor_api import vendor_api_source
+
+TIME_SCALE = 60.0
+
+
+def count_calls(archive_dir: Path) -> tuple[dict[str, int], int]:
+    calls: dict[str, int] = {}
+    throttled = 0
+    for path in archive_dir.rglob("*.jsonl.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                calls[record["operation"]] = calls.get(record["operation"], 0) + 1
+                throttled += record.get("status") == 429
+    return calls, throttled
+
+
+def floor_seconds(calls: dict[str, int], limits: dict[str, RateLimit]) -> float:
+    waits = [max(0, count - limits[operation].burst) / limits[operation].rate for operation, count in calls.items() if operation in limits]
+    return max(waits, default=0.0)
+
+
+def measure(profile: str, repeat: int) -> list[Figure]:
+    limits = {operation: RateLimit(limit.rate * TIME_SCALE, limit.burst) for operation, limit in DEFAULT_RATE_LIMITS.items()}
+    walls, floors, throttled_counts = [], [], []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="acorn-bench-") as scratch_name:
+            scratch = Path(scratch_name)
+            config = SandboxConfig(profile=profile, inbox_dir=scratch / "inbox", time_scale=TIME_SCALE, report_seconds=0.2)
+            with SandboxServer(config) as server:
+
+                def client() -> SpApiClient:
+                    return SpApiClient(
+                        endpoint=server.base_url,
+                        token_url=server.base_url + "/auth/o2/token",
+                        client_id=SANDBOX_CLIENT_ID,
+                        client_secret=SANDBOX_CLIENT_SECRET,
+                        refresh_token=SANDBOX_REFRESH_TOKEN,
+                        archive_dir=scratch / "archive",
+                        rate_limits=limits,
+                    )
+
+                pipeline = make_pipeline(scratch / "w.duckdb", scratch / "pipelines", pipeline_name="bench_extract")
+                started = time.perf_counter()
+                pipeline.extract(vendor_api_source(client_factory=client))
+                walls.append(time.perf_counter() - started)
+            calls, throttled = count_calls(scratch / "archive")
+            floors.append(floor_seconds(calls, limits))
+            throttled_counts.append(float(throttled))
+    floor = sorted(floors)[len(floors) // 2]
+    command = f"vendor_api source extract, rates x{TIME_SCALE:g}"
+    return [
+        Figure(
+            "extraction_wall_seconds", profile, "s", walls, baseline=floor, baseline_label="rate-limit floor (s)",
+            target="ratio <= 1.15", command=command, notes={"calls": calls},
+        ),
+        Figure("extraction_429_responses", profile, "count", throttled_counts, command=command),
+    ]  # fmt: skip

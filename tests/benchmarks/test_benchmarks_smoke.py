@@ -1,0 +1,73 @@
+"""Every benchmark runs once on the small profile and returns figures that make sense.
+
+Timing targets are never asserted here: they are checked by `make bench`.
+"""
+
+import math
+
+import pytest
+
+from benchmarks import end_to_end, extraction, load, startup, transform
+
+
+def assert_sane(figures, names):
+    by_name = {figure.figure: figure for figure in figures}
+    missing = [name for name in names if name not in by_name]
+    assert not missing, f"missing figures {missing}; got {sorted(by_name)}"
+    for figure in figures:
+        assert len(figure.samples) == 1
+        assert all(math.isfinite(sample) and sample >= 0 for sample in figure.samples), figure
+    return by_name
+
+
+def test_extraction_benchmark():
+    figures = assert_sane(extraction.measure("small", 1), ["extraction_wall_seconds", "extraction_429_responses"])
+    wall = figures["extraction_wall_seconds"]
+
+    assert wall.value > 0
+    assert wall.baseline is not None
+    assert wall.notes["calls"]["getPurchaseOrders"] > 0
+    assert wall.notes["calls"]["createReport"] > 0
+
+
+def test_load_benchmark():
+    figure = assert_sane(load.measure("small", 1), ["po_item_load_rows_per_second"])["po_item_load_rows_per_second"]
+
+    assert figure.notes["item_rows"] > 0
+    assert figure.baseline > 0
+    assert figure.ratio == pytest.approx(figure.value / figure.baseline)
+
+
+def test_transform_benchmark():
+    figures = assert_sane(transform.measure("small", 1), ["dbt_build_cold_seconds", "dbt_build_warm_seconds"])
+
+    assert figures["dbt_build_cold_seconds"].value > 0
+
+
+def test_end_to_end_benchmark():
+    figures = assert_sane(
+        end_to_end.measure("small", 1),
+        ["acorn_run_full_seconds", "acorn_run_daily_seconds", "acorn_run_peak_rss", "stage_transform_seconds"],
+    )
+
+    assert figures["acorn_run_peak_rss"].value > 50
+    assert "stage_extract_and_load_seconds" in figures
+    assert "stage_outbound_seconds" in figures
+
+
+def test_end_to_end_parses_stages():
+    stdout = "acorn run succeeded in 33.6 s\nstages (seconds): extract and load 7.6, validate 3.4, transform 16.4, outbound 1.3\n"
+
+    assert end_to_end.parse_stages(stdout) == {
+        "extract and load": 7.6,
+        "validate": 3.4,
+        "transform": 16.4,
+        "outbound": 1.3,
+    }
+
+
+def test_startup_benchmark():
+    figures = assert_sane(startup.measure("-", 1), ["definitions_import_seconds", "ui_ready_seconds"])
+
+    assert figures["ui_ready_seconds"].value > 0
+    assert figures["definitions_import_seconds"].value > 0
