@@ -8,6 +8,7 @@ import dagster as dg
 
 from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import load_outbound_settings
+from orchestration.outbound.edi import EdiOutbox, Partners
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.submit import ACKNOWLEDGEMENT, INVOICE, SHIPMENT_CONFIRMATION, DocumentKind, plan_documents, poll_transactions, record_and_submit, utc_now
 from orchestration.resources import POOL, AcornResource
@@ -45,7 +46,12 @@ class LazyClient:
 
 def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: DocumentKind) -> dg.MaterializeResult:
     settings = acorn.settings()
-    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as client:
+    outbound = load_outbound_settings(settings.home)
+    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as api_client:
+        client = api_client
+        if outbound.edi_outbox:
+            partners = Partners(outbound.edi_sender_id, outbound.edi_receiver_id, usage=outbound.edi_usage)
+            client = EdiOutbox(settings.data_dir / "outbox", partners)
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
         planned = plan_documents(con, kind, utc_now())

@@ -1,4 +1,4 @@
-"""Settings of the outbound documents: follow-up age and acknowledgement deadline.
+"""Settings of the outbound documents: follow-up age, acknowledgement deadline and EDI outbox.
 
 They come from the `[acorn.outbound]` table of `.dlt/config.toml`, then from `ACORN_OUTBOUND_*`
 environment variables, which win:
@@ -7,6 +7,10 @@ environment variables, which win:
     processing_review_hours = 24     # a transaction Processing this long is checked against its PO
     acknowledgement_hours = 24       # Amazon's limit for acknowledging a purchase order
     acknowledgement_warning_hours = 6  # alert when less than this remains of that limit
+    edi_outbox = false               # true: write X12 855/856/810 to data/outbox instead of calling the API
+    edi_sender_id = "ACRNV"          # the vendor's EDI interchange id (ISA06, GS02), required with edi_outbox
+    edi_receiver_id = "AMAZON"       # ISA08, GS03
+    edi_usage = "P"                  # ISA15: P production, T test
 """
 
 import os
@@ -27,6 +31,10 @@ class OutboundSettings:
     # to acknowledge it, backorders included.
     acknowledgement_hours: float = 24.0
     acknowledgement_warning_hours: float = 6.0
+    edi_outbox: bool = False
+    edi_sender_id: str = ""
+    edi_receiver_id: str = "AMAZON"
+    edi_usage: str = "P"
 
     @property
     def processing_review_age(self) -> timedelta:
@@ -69,7 +77,21 @@ def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) ->
         if value <= 0:
             raise OutboundSettingsError(f"[acorn.outbound] {name} is {value}; set it to a number of hours above 0")
         values[name] = value
+    edi_outbox = env.get("ACORN_OUTBOUND_EDI_OUTBOX", config.get("edi_outbox", False))
+    if isinstance(edi_outbox, str):
+        if edi_outbox.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise OutboundSettingsError(f"[acorn.outbound] edi_outbox is {edi_outbox!r}; set it to true or false")
+        edi_outbox = edi_outbox.lower() in ("true", "1", "yes")
+    values["edi_outbox"] = bool(edi_outbox)
+    for name in ("edi_sender_id", "edi_receiver_id", "edi_usage"):
+        raw = env.get(f"ACORN_OUTBOUND_{name.upper()}", config.get(name))
+        if raw is not None:
+            values[name] = str(raw)
     settings = OutboundSettings(**values)
+    if settings.edi_outbox and not settings.edi_sender_id:
+        raise OutboundSettingsError(
+            "[acorn.outbound] edi_outbox is on but edi_sender_id is empty; set it to the vendor's EDI interchange id"
+        )
     if settings.acknowledgement_warning_hours >= settings.acknowledgement_hours:
         raise OutboundSettingsError(
             f"[acorn.outbound] acknowledgement_warning_hours ({settings.acknowledgement_warning_hours}) must be less "

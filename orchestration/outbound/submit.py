@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 from orchestration.outbound import followup, payloads
+from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.models import PayloadInvalid
 from sources.spapi.exceptions import SpApiError
@@ -196,6 +197,12 @@ def _submit(ledger: Ledger, client, kind: DocumentKind, document_id: str, summar
             return
         _mark_unknown(ledger, document_id, error, summary, on_event)
         return
+    except EdiRejected as error:
+        # Nothing left the machine: the document could not be written to the EDI outbox.
+        ledger.transition(document_id, "failure", str(error), errors=[{"code": "EDI_NOT_WRITTEN", "message": str(error)}])
+        summary.rejected += 1
+        on_event(f"{document_id} not written to the EDI outbox: {error}")
+        return
     except Exception as error:  # noqa: BLE001 - any other failure leaves the outcome unknown
         _mark_unknown(ledger, document_id, error, summary, on_event)
         return
@@ -220,6 +227,7 @@ class PollSummary:
     still_processing: int = 0
     settled_by_purchase_order: int = 0
     sent_to_review: int = 0
+    awaiting_edi: int = 0
 
     def as_metadata(self) -> dict:
         return {
@@ -229,6 +237,7 @@ class PollSummary:
             "still_processing": self.still_processing,
             "settled_by_purchase_order": self.settled_by_purchase_order,
             "sent_to_review": self.sent_to_review,
+            "awaiting_edi": self.awaiting_edi,
         }
 
 
@@ -253,6 +262,14 @@ def poll_transactions(
     now = now or utc_now
     summary = PollSummary()
     pending = {entry.document_id: entry for entry in ledger.entries(state="accepted")}
+    # Documents written to the EDI outbox have no transaction to poll; only their age counts.
+    for document_id, entry in list(pending.items()):
+        if (entry.transaction_id or "").startswith(TRANSACTION_PREFIX):
+            del pending[document_id]
+            if review_after is not None and now() - entry.updated_at >= review_after:
+                _settle_from_purchase_orders(ledger, client, entry, review_after, summary, on_event)
+            else:
+                summary.awaiting_edi += 1
     looked_up: set[str] = set()
     delay = first_delay
     started = clock()
@@ -297,11 +314,14 @@ def _settle_from_purchase_orders(
 ) -> bool:
     try:
         finding = followup.check_purchase_orders(client, entry)
-    except SpApiError as error:
+    except Exception as error:  # noqa: BLE001 - the API may be unreachable or not configured; try next run
         on_event(f"{entry.document_id}: reading the purchase order status failed ({error}); checked again next run")
         return False
     hours = review_after.total_seconds() / 3600
-    detail = f"transaction {entry.transaction_id} still Processing after {hours:g} h; {finding.detail}"
+    if entry.transaction_id.startswith(TRANSACTION_PREFIX):
+        detail = f"EDI interchange {entry.transaction_id} has no verdict after {hours:g} h; {finding.detail}"
+    else:
+        detail = f"transaction {entry.transaction_id} still Processing after {hours:g} h; {finding.detail}"
     ledger.transition(entry.document_id, finding.state, detail)
     if finding.state == "success":
         summary.settled_by_purchase_order += 1
