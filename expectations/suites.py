@@ -30,6 +30,17 @@ REJECTION_REASONS = ["InvalidProductIdentifier", "ObsoleteProduct", "Temporarily
 UNITS_OF_MEASURE = ["Cases", "Eaches"]
 CURRENCY_CODE_REGEX = r"^[A-Z]{3}$"
 SSCC_REGEX = r"^[0-9]{18}$"
+# Raw feeds: the earliest plausible date, and DuckDB's name for a timestamp stored with its zone.
+EARLIEST_DATE = "2000-01-01"
+UTC_TIMESTAMP_TYPE = "TIMESTAMP WITH TIME ZONE"
+PURCHASE_ORDER_STATES = ["New", "Acknowledged", "Closed"]
+PURCHASE_ORDER_STATUSES = ["OPEN", "CLOSED"]
+CONFIRMATION_STATUSES = ["ACCEPTED", "PARTIALLY_ACCEPTED", "REJECTED", "UNCONFIRMED"]
+RECEIVE_STATUSES = ["NOT_RECEIVED", "PARTIALLY_RECEIVED", "RECEIVED"]
+STATUS_QUANTITIES = ["ordered", "cancelled", "accepted", "rejected", "received"]
+# Days after today that dates of past events, and of order windows and forecasts, may reach.
+PAST_EVENT_DAYS = 1
+FUTURE_WINDOW_DAYS = 730
 
 INVOICE_TOTAL_COLUMNS = [
     "line_total_amount",
@@ -121,6 +132,87 @@ def _greater_than_zero(column: str, label: str) -> Any:
     return gxe.ExpectColumnValuesToBeBetween(
         column=column, min_value=0, strict_min=True, description=f"{label} must be greater than 0"
     )
+
+
+def _not_negative(columns: list[str]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column=column, min_value=0, description=f"{column} must not be negative"
+        )
+        for column in columns
+    ]
+
+
+def _in_set(column: str, values: list[str]) -> Any:
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column, value_set=values, description=f"{column} must be one of {', '.join(values)}"
+    )
+
+
+def _currency_codes(columns: list[str]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(
+            column=column,
+            regex=CURRENCY_CODE_REGEX,
+            description=f"{column} must be 3 upper-case letters",
+        )
+        for column in columns
+    ]
+
+
+def _time_columns(
+    timestamps: Mapping[str, int] | None = None, dates: Mapping[str, int] | None = None
+) -> dict[str, str]:
+    """Return the SQL columns that `_time_expectations` checks.
+
+    Each maps a time column to the number of days after today it may reach: 1 for events that
+    have happened (allowing for clock skew), more for windows and forecast weeks. A column is
+    in range from EARLIEST_DATE on. Timestamps must also be stored with their zone, so that
+    they are instants in UTC and not local times.
+    """
+    timestamps = timestamps or {}
+    dates = dates or {}
+    columns: dict[str, str] = {}
+    for column, days_ahead in {**timestamps, **dates}.items():
+        columns[f"computed_{column}_in_range"] = (
+            f"case when {column} is null then null else cast({column} as date)"
+            f" between date '{EARLIEST_DATE}' and current_date + {days_ahead} end"
+        )
+    for column in timestamps:
+        columns[f"computed_{column}_type"] = f"typeof({column})"
+    return columns
+
+
+def _time_expectations(
+    timestamps: Mapping[str, int] | None = None, dates: Mapping[str, int] | None = None
+) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    timestamps = timestamps or {}
+    dates = dates or {}
+    expectations: list[Any] = [
+        gxe.ExpectColumnValuesToBeInSet(
+            column=f"computed_{column}_in_range",
+            value_set=[True],
+            description=f"{column} must lie between {EARLIEST_DATE} and {days_ahead} day(s) after today",
+        )
+        for column, days_ahead in {**timestamps, **dates}.items()
+    ]
+    expectations.extend(
+        gxe.ExpectColumnValuesToBeInSet(
+            column=f"computed_{column}_type",
+            value_set=[UTC_TIMESTAMP_TYPE],
+            description=f"{column} must be a timestamp with time zone (UTC)",
+        )
+        for column in timestamps
+    )
+    return expectations
 
 
 def outbound_acknowledgement_lines_suite() -> gx.ExpectationSuite:
@@ -285,6 +377,63 @@ def outbound_invoice_lines_suite() -> gx.ExpectationSuite:
     )
 
 
+# Time columns of each raw feed, with the days after today they may reach.
+PURCHASE_ORDER_TIMES = {
+    "timestamps": {
+        "purchase_order_date": PAST_EVENT_DAYS,
+        "ship_window_start": FUTURE_WINDOW_DAYS,
+        "ship_window_end": FUTURE_WINDOW_DAYS,
+        "delivery_window_start": FUTURE_WINDOW_DAYS,
+        "delivery_window_end": FUTURE_WINDOW_DAYS,
+    }
+}
+PURCHASE_ORDER_STATUS_TIMES = {
+    "timestamps": {"purchase_order_date": PAST_EVENT_DAYS, "last_updated_date": PAST_EVENT_DAYS}
+}
+STATUS_ITEM_TIMES = {"timestamps": {"last_receive_date": PAST_EVENT_DAYS}}
+FORECAST_TIMES = {
+    "dates": {
+        "forecast_generation_date": PAST_EVENT_DAYS,
+        "start_date": FUTURE_WINDOW_DAYS,
+        "end_date": FUTURE_WINDOW_DAYS,
+    }
+}
+INVENTORY_TIMES = {"dates": {"start_date": PAST_EVENT_DAYS, "end_date": FUTURE_WINDOW_DAYS}}
+SHIPMENT_TIMES = {"timestamps": {"ship_date": PAST_EVENT_DAYS}}
+STOCK_TIMES = {"dates": {"snapshot_date": PAST_EVENT_DAYS}}
+FORECAST_KEYS = [
+    "account",
+    "marketplace_id",
+    "selling_program",
+    "forecast_generation_date",
+    "asin",
+    "start_date",
+]
+INVENTORY_KEYS = [
+    "account",
+    "marketplace_id",
+    "distributor_view",
+    "selling_program",
+    "asin",
+    "start_date",
+]
+SHIPMENT_KEYS = ["shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"]
+
+
+def purchase_orders_suite() -> gx.ExpectationSuite:
+    """Build the suite for the raw PO headers loaded from the Vendor Orders API."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.purchase_orders",
+        expectations=[
+            *_keys_present_and_unique(["purchase_order_number"]),
+            _in_set("purchase_order_state", PURCHASE_ORDER_STATES),
+            *_time_expectations(**PURCHASE_ORDER_TIMES),
+        ],
+    )
+
+
 def purchase_order_items_suite() -> gx.ExpectationSuite:
     """Build the suite for the raw PO lines loaded from the Vendor Orders API."""
     import great_expectations as gx
@@ -314,6 +463,88 @@ def purchase_order_items_suite() -> gx.ExpectationSuite:
                 regex=CURRENCY_CODE_REGEX,
                 description="list_price_currency_code must be 3 upper-case letters",
             ),
+            *_not_negative(["net_cost_amount", "list_price_amount"]),
+            _greater_than_zero("ordered_quantity_unit_size", "ordered unit size"),
+        ],
+    )
+
+
+def purchase_order_status_suite() -> gx.ExpectationSuite:
+    """Build the suite for the raw PO statuses loaded from the Vendor Orders API."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.purchase_order_status",
+        expectations=[
+            *_keys_present_and_unique(["purchase_order_number"]),
+            _in_set("purchase_order_status", PURCHASE_ORDER_STATUSES),
+            *_time_expectations(**PURCHASE_ORDER_STATUS_TIMES),
+        ],
+    )
+
+
+def purchase_order_status_items_suite() -> gx.ExpectationSuite:
+    """Build the suite for the raw PO line statuses: acknowledged, cancelled and received quantities."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.purchase_order_status_items",
+        expectations=[
+            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            *_not_negative([f"{name}_quantity_amount" for name in STATUS_QUANTITIES]),
+            *[_in_set(f"{name}_quantity_unit_of_measure", UNITS_OF_MEASURE) for name in STATUS_QUANTITIES],
+            _in_set("confirmation_status", CONFIRMATION_STATUSES),
+            _in_set("receive_status", RECEIVE_STATUSES),
+            *_currency_codes(["net_cost_currency_code", "list_price_currency_code"]),
+            *_time_expectations(**STATUS_ITEM_TIMES),
+        ],
+    )
+
+
+def vendor_forecasts_suite() -> gx.ExpectationSuite:
+    """Build the suite for Amazon's weekly demand forecasts (GET_VENDOR_FORECASTING_REPORT)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_forecasts",
+        expectations=[
+            *_keys_present_and_unique(FORECAST_KEYS),
+            *_not_negative(["mean_forecast_units", "p70_forecast_units", "p80_forecast_units", "p90_forecast_units"]),
+            *[
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=higher,
+                    column_B=lower,
+                    or_equal=True,
+                    description=f"{higher} must not be below {lower}",
+                )
+                for higher, lower in [
+                    ("p80_forecast_units", "p70_forecast_units"),
+                    ("p90_forecast_units", "p80_forecast_units"),
+                ]
+            ],
+            *_time_expectations(**FORECAST_TIMES),
+        ],
+    )
+
+
+def vendor_inventory_suite() -> gx.ExpectationSuite:
+    """Build the suite for Amazon's weekly inventory (GET_VENDOR_INVENTORY_REPORT)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_inventory",
+        expectations=[
+            *_keys_present_and_unique(INVENTORY_KEYS),
+            *_not_negative(
+                [
+                    "sellable_on_hand_inventory_units",
+                    "unsellable_on_hand_inventory_units",
+                    "open_purchase_order_units",
+                ]
+            ),
+            *_currency_codes(["currency_code"]),
+            *_time_expectations(**INVENTORY_TIMES),
         ],
     )
 
@@ -325,8 +556,40 @@ def vendor_shipments_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="raw_vendor.vendor_shipments",
         expectations=[
+            *_keys_present_and_unique(SHIPMENT_KEYS),
             *_sscc_expectations("carton_id"),
             _greater_than_zero("quantity", "shipped quantity"),
+            _in_set("unit_of_measure", UNITS_OF_MEASURE),
+            *_time_expectations(**SHIPMENT_TIMES),
+        ],
+    )
+
+
+def vendor_stock_suite() -> gx.ExpectationSuite:
+    """Build the suite for the vendor's stock export (stock.csv)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_stock",
+        expectations=[
+            *_keys_present_and_unique(["snapshot_date", "warehouse_code", "vendor_sku"]),
+            *_not_negative(["on_hand_units", "reserved_units"]),
+            *_time_expectations(**STOCK_TIMES),
+        ],
+    )
+
+
+def vendor_catalogue_suite() -> gx.ExpectationSuite:
+    """Build the suite for the vendor's catalogue export (catalogue.csv)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_catalogue",
+        expectations=[
+            *_keys_present_and_unique(["asin"]),
+            _greater_than_zero("case_size", "case size"),
+            *_not_negative(["unit_cost_amount", "lead_time_days"]),
+            *_currency_codes(["currency_code"]),
         ],
     )
 
@@ -399,22 +662,66 @@ SUITES: dict[str, SuiteSpec] = {
             },
         ),
         SuiteSpec(
+            table="raw_vendor.purchase_orders",
+            build_suite=purchase_orders_suite,
+            key_columns=("purchase_order_number",),
+            blocking=False,
+            sql_columns=_time_columns(**PURCHASE_ORDER_TIMES),
+        ),
+        SuiteSpec(
             table="raw_vendor.purchase_order_items",
             build_suite=purchase_order_items_suite,
             key_columns=("purchase_order_number", "item_sequence_number"),
             blocking=False,
         ),
         SuiteSpec(
+            table="raw_vendor.purchase_order_status",
+            build_suite=purchase_order_status_suite,
+            key_columns=("purchase_order_number",),
+            blocking=False,
+            sql_columns=_time_columns(**PURCHASE_ORDER_STATUS_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.purchase_order_status_items",
+            build_suite=purchase_order_status_items_suite,
+            key_columns=("purchase_order_number", "item_sequence_number"),
+            blocking=False,
+            sql_columns=_time_columns(**STATUS_ITEM_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_forecasts",
+            build_suite=vendor_forecasts_suite,
+            key_columns=tuple(FORECAST_KEYS),
+            blocking=False,
+            sql_columns=_time_columns(**FORECAST_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_inventory",
+            build_suite=vendor_inventory_suite,
+            key_columns=tuple(INVENTORY_KEYS),
+            blocking=False,
+            sql_columns=_time_columns(**INVENTORY_TIMES),
+        ),
+        SuiteSpec(
             table="raw_vendor.vendor_shipments",
             build_suite=vendor_shipments_suite,
-            key_columns=(
-                "shipment_id",
-                "carton_id",
-                "purchase_order_number",
-                "item_sequence_number",
-            ),
+            key_columns=tuple(SHIPMENT_KEYS),
             blocking=False,
+            sql_columns=_time_columns(**SHIPMENT_TIMES),
             frame_columns=_CARTON_CHECK_DIGIT,
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_stock",
+            build_suite=vendor_stock_suite,
+            key_columns=("snapshot_date", "warehouse_code", "vendor_sku"),
+            blocking=False,
+            sql_columns=_time_columns(**STOCK_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_catalogue",
+            build_suite=vendor_catalogue_suite,
+            key_columns=("asin",),
+            blocking=False,
         ),
     ]
 }

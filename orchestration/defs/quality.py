@@ -1,10 +1,13 @@
 """Great Expectations suites as Dagster asset checks.
 
 Suites on the tables that outbound documents come from block: when one fails, the outbound
-assets downstream do not run in that run. Suites on raw feeds only warn.
+assets downstream do not run in that run. Suites on raw feeds only warn. A failed check
+stores its failed rows in quality.failed_rows and names that table and the query for its
+rows in the check's metadata.
 """
 
 import dagster as dg
+import duckdb
 
 from expectations.suites import SUITES
 from orchestration.resources import POOL, AcornResource
@@ -25,19 +28,42 @@ def _make_check(table: str, blocking: bool) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, acorn: AcornResource) -> dg.AssetCheckResult:
         from expectations.runner import validate_table
 
-        outcome = validate_table(acorn.settings().warehouse_path, table)
+        warehouse_path = acorn.settings().warehouse_path
+        outcome = validate_table(warehouse_path, table)
         context.log.info(
             f"{table}: {'passed' if outcome.success else 'FAILED'} "
             f"({len(outcome.failed_expectations)} failed expectations, {len(outcome.failed_rows)} failed rows)"
         )
+        metadata = outcome.to_metadata()
+        if not outcome.success:
+            metadata.update(_store_failed_rows(context, warehouse_path, outcome))
         return dg.AssetCheckResult(
             passed=outcome.success,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-            metadata=outcome.to_metadata(),
+            metadata=metadata,
         )
 
     _check.__name__ = f"{schema}__{name}__great_expectations"
     return _check
+
+
+def _store_failed_rows(context: dg.AssetCheckExecutionContext, warehouse_path, outcome) -> dict:
+    """Write the failed rows to the warehouse and return the metadata that points to them."""
+    from expectations.failed_rows import FAILED_ROWS_TABLE, failed_rows_query, store_failed_rows
+
+    try:
+        validation_id, count = store_failed_rows(warehouse_path, outcome)
+    except (FileNotFoundError, duckdb.Error) as error:
+        # The check result still carries the failed rows; only the table copy is missing.
+        context.log.warning(f"{outcome.table}: failed rows not stored in {FAILED_ROWS_TABLE}: {error}")
+        return {"failed_rows_error": str(error)}
+    context.log.info(f"{outcome.table}: {count} failed rows stored in {FAILED_ROWS_TABLE} ({validation_id})")
+    return {
+        "failed_rows_table": FAILED_ROWS_TABLE,
+        "validation_id": validation_id,
+        "failed_rows_stored": count,
+        "failed_rows_query": failed_rows_query(validation_id),
+    }
 
 
 BLOCKING_TABLES = sorted(table for table, spec in SUITES.items() if spec.blocking)

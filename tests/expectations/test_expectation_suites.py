@@ -387,8 +387,15 @@ def test_raw_suites_warn_and_outbound_suites_block():
         ASN_LINES: True,
         INVOICES: True,
         INVOICE_LINES: True,
+        "raw_vendor.purchase_orders": False,
         PO_ITEMS: False,
+        "raw_vendor.purchase_order_status": False,
+        "raw_vendor.purchase_order_status_items": False,
+        "raw_vendor.vendor_forecasts": False,
+        "raw_vendor.vendor_inventory": False,
         VENDOR_SHIPMENTS: False,
+        "raw_vendor.vendor_stock": False,
+        "raw_vendor.vendor_catalogue": False,
     }
 
 

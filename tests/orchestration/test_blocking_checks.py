@@ -1,5 +1,6 @@
 """A failed Great Expectations suite on an outbound model stops the documents built from it."""
 
+import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -65,3 +66,9 @@ def test_bad_invoice_line_blocks_invoices(tmp_path, monkeypatch, prepared_manife
             "select count(*) from outbound.documents where document_type = 'invoice'"
         ).fetchone()[0]
     assert invoice_documents == 0
+    assert failed.metadata["failed_rows_table"].value == "quality.failed_rows"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        stored = con.execute(failed.metadata["failed_rows_query"].value).fetchall()
+    assert [(row[3], json.loads(row[6])["invoice_id"]) for row in stored] == [
+        ("analytics.outbound_invoice_lines", "INV-0001")
+    ]

@@ -54,7 +54,17 @@ BLOCKING_SUITES = [
     "analytics/outbound_shipment_confirmations",
     "analytics/outbound_shipment_lines",
 ]
-WARNING_SUITES = ["raw_vendor/purchase_order_items", "raw_vendor/vendor_shipments"]
+WARNING_SUITES = [
+    "raw_vendor/purchase_order_items",
+    "raw_vendor/purchase_order_status",
+    "raw_vendor/purchase_order_status_items",
+    "raw_vendor/purchase_orders",
+    "raw_vendor/vendor_catalogue",
+    "raw_vendor/vendor_forecasts",
+    "raw_vendor/vendor_inventory",
+    "raw_vendor/vendor_shipments",
+    "raw_vendor/vendor_stock",
+]
 
 
 @pytest.fixture(scope="module")
