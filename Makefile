@@ -33,5 +33,12 @@ bench: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/acorn ui
 
+# dbt docs (models, columns, tests, lineage) into dbt_project/target, read from the warehouse.
+docs: WAREHOUSE := $(or $(ACORN_WAREHOUSE),$(CURDIR)/data/warehouse.duckdb)
+docs: $(STAMP)
+	@test -f "$(WAREHOUSE)" || { echo "no warehouse at $(WAREHOUSE): run 'make run' first, or set ACORN_WAREHOUSE"; exit 1; }
+	ACORN_WAREHOUSE="$(WAREHOUSE)" dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	@echo "open dbt_project/target/index.html through: ACORN_WAREHOUSE=$(WAREHOUSE) dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --host 127.0.0.1"
+
 clean:
 	rm -rf $(VENV) .dagster_home dbt_project/target dbt_project/logs
