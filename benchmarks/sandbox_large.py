@@ -4,9 +4,9 @@
 
 The sandbox runs as its own process (`python -m sandbox serve`) on 127.0.0.1 without
 throttling. Time to first response runs from starting the process to the first
-getPurchaseOrders answer. Peak memory is the server's VmHWM (peak resident set size)
+getPurchaseOrders response. Peak memory is the server's VmHWM (peak resident set size)
 from /proc. Requests per second count getPurchaseOrders and getPurchaseOrdersStatus calls
-answered 200 by several keep-alive clients. The small profile, measured in the same run,
+that return 200 to several keep-alive clients. The small profile, measured in the same run,
 is the baseline. Figures are printed as a table and appended to benchmarks/results.jsonl.
 """
 
@@ -59,10 +59,10 @@ def _token(base_url: str) -> str:
 
 
 def _first_response(base_url: str, process: subprocess.Popen, started: float) -> float:
-    """Poll until getPurchaseOrders answers 200; return the seconds since the process started."""
+    """Poll until getPurchaseOrders returns 200; return the seconds since the process started."""
     while time.perf_counter() - started < START_TIMEOUT_SECONDS:
         if process.poll() is not None:
-            raise RuntimeError(f"The sandbox exited with {process.returncode} before answering.")
+            raise RuntimeError(f"The sandbox exited with {process.returncode} before its first response; run python -m sandbox serve to see why.")
         try:
             token = _token(base_url)
             response = httpx.get(base_url + "/vendor/orders/v1/purchaseOrders", headers={"x-amz-access-token": token})
@@ -71,7 +71,7 @@ def _first_response(base_url: str, process: subprocess.Popen, started: float) ->
         except httpx.TransportError:
             pass
         time.sleep(0.05)
-    raise RuntimeError(f"The sandbox did not answer within {START_TIMEOUT_SECONDS} s.")
+    raise RuntimeError(f"The sandbox sent no response within {START_TIMEOUT_SECONDS} s; check that the profile generates.")
 
 
 def _requests_per_second(base_url: str, seconds: float, clients: int) -> float:
