@@ -12,6 +12,8 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from sandbox.throttle import RATE_LIMITS
+
 REPORT_OUTCOMES = ("FATAL", "CANCELLED", "IN_QUEUE")
 
 # Settings of the injected HTTP errors and their status codes, in their order on [0, 1).
@@ -86,6 +88,12 @@ class FaultSettings:
             raise FaultSettingsError(f"Fault setting seed is {self.seed!r}; give an integer.")
         if isinstance(self.operations, str) or not all(isinstance(name, str) for name in self.operations):
             raise FaultSettingsError("Fault setting operations must be a list of operation names, e.g. [\"getPurchaseOrders\"].")
+        unknown = sorted(set(self.operations) - set(RATE_LIMITS))
+        if unknown:
+            raise FaultSettingsError(
+                f"Fault setting operations names unknown operation {', '.join(unknown)}; "
+                f"use names from {', '.join(RATE_LIMITS)}."
+            )
 
     @classmethod
     def from_json(cls, document: object) -> "FaultSettings":

@@ -113,6 +113,8 @@ def test_settings_errors_name_the_field():
         FaultSettings(slow_seconds=-1)
     with pytest.raises(FaultSettingsError, match="token_revoked_after_seconds is -2"):
         FaultSettings(token_revoked_after_seconds=-2)
+    with pytest.raises(FaultSettingsError, match="unknown operation getPurchaseOrder2; use names from getPurchaseOrders"):
+        FaultSettings(operations=("getPurchaseOrder2",))
 
 
 def test_option_text_parses_into_settings():
