@@ -54,7 +54,7 @@ def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: Documen
             client = EdiOutbox(settings.data_dir / "outbox", partners)
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
-        planned = plan_documents(con, kind, utc_now())
+        planned = plan_documents(con, kind, utc_now(), outbound, settings.inbox_dir)
         summary = record_and_submit(ledger, client, kind, planned, on_event=context.log.info)
         counts = ledger.counts_by_state().get(kind.name, {})
     context.log.info(

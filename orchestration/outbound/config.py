@@ -11,6 +11,10 @@ environment variables, which win:
     edi_sender_id = "ACRNV"          # the vendor's EDI interchange id (ISA06, GS02), required with edi_outbox
     edi_receiver_id = "AMAZON"       # ISA08, GS03
     edi_usage = "P"                  # ISA15: P production, T test
+    remit_to_party_id = ""           # invoices: the party Amazon pays; empty means the selling party
+    tax_type = "VAT"                 # invoices: Amazon's taxType for the tax amounts, e.g. VAT, GST, ST
+    charge_type = "Freight"          # invoices: Amazon's charge type for the charge amounts
+    allowance_type = "Discount"      # invoices: Amazon's allowance type for the allowance amounts
 """
 
 import os
@@ -35,6 +39,12 @@ class OutboundSettings:
     edi_sender_id: str = ""
     edi_receiver_id: str = "AMAZON"
     edi_usage: str = "P"
+    # Invoices: the party Amazon pays (default: the selling party) and Amazon's type codes for
+    # the tax, charges and allowances the outbound models carry as amounts.
+    remit_to_party_id: str = ""
+    tax_type: str = ""
+    charge_type: str = ""
+    allowance_type: str = ""
 
     @property
     def processing_review_age(self) -> timedelta:
@@ -83,7 +93,7 @@ def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) ->
             raise OutboundSettingsError(f"[acorn.outbound] edi_outbox is {edi_outbox!r}; set it to true or false")
         edi_outbox = edi_outbox.lower() in ("true", "1", "yes")
     values["edi_outbox"] = bool(edi_outbox)
-    for name in ("edi_sender_id", "edi_receiver_id", "edi_usage"):
+    for name in ("edi_sender_id", "edi_receiver_id", "edi_usage", "remit_to_party_id", "tax_type", "charge_type", "allowance_type"):
         raw = env.get(f"ACORN_OUTBOUND_{name.upper()}", config.get(name))
         if raw is not None:
             values[name] = str(raw)

@@ -229,9 +229,30 @@ class Ledger:
             )
         return stranded
 
+    def rebuild(self, document_id: str, payload: dict, sha256: str, hold_reasons: list[str]) -> str:
+        """Replace the payload of a held document built again from changed data; return its new state.
+
+        A held document was never sent, so its payload may change. It stays held while the new
+        payload still breaks a rule, and becomes `validated` once it breaks none.
+        """
+        entry = self._reviewable(document_id, ("held",), "rebuilt")
+        reason = "; ".join(hold_reasons) if hold_reasons else None
+        now = _now()
+        self.con.execute(
+            "update outbound.documents set payload = ?, payload_sha256 = ?, hold_reason = coalesce(?, hold_reason), "
+            "updated_at = ? where document_id = ?",
+            [_dumps(payload), sha256, reason, now, document_id],
+        )
+        detail = f"rebuilt from changed data, sha256 {entry.payload_sha256} -> {sha256}"
+        self._event(document_id, "held", f"{detail}; {reason}" if reason else detail, now, payload)
+        if reason:
+            return "held"
+        self.transition(document_id, "validated", "rebuilt payload checked: it breaks no rule")
+        return "validated"
+
     def release(self, document_id: str, note: str | None = None) -> LedgerEntry:
         """A person's decision to send a held or needs-review document on the next run."""
-        entry = self._reviewable(document_id, RELEASABLE, "release")
+        entry = self._reviewable(document_id, RELEASABLE, "released")
         detail = "released by review: the next run sends it"
         if entry.state == "needs_review" and entry.transaction_id is None:
             detail += "; it may already have reached Amazon once"
@@ -240,11 +261,11 @@ class Ledger:
 
     def retire(self, document_id: str, note: str | None = None) -> LedgerEntry:
         """A person's decision never to send a document; it stays in the ledger as retired."""
-        self._reviewable(document_id, RETIRABLE, "retire")
+        self._reviewable(document_id, RETIRABLE, "retired")
         self.transition(document_id, "retired", _with_note("retired by review: never sent", note))
         return self.get(document_id)
 
-    def _reviewable(self, document_id: str, allowed: tuple[str, ...], action: str) -> LedgerEntry:
+    def _reviewable(self, document_id: str, allowed: tuple[str, ...], done: str) -> LedgerEntry:
         entry = self.get(document_id)
         if entry is None:
             raise LedgerError(
@@ -253,7 +274,7 @@ class Ledger:
         if entry.state not in allowed:
             raise LedgerError(
                 f"document {document_id} is {entry.state}; only documents that are "
-                f"{' or '.join(allowed)} can be {action}d"
+                f"{' or '.join(allowed)} can be {done}"
             )
         return entry
 

@@ -5,15 +5,20 @@ documents, builds and checks the payload, and records it. Only documents the led
 seen are built; only `validated` documents are sent.
 """
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
 from orchestration.outbound import followup, payloads
+from orchestration.outbound.config import OutboundSettings
+from orchestration.outbound.decisions import FILE_NAME as DECISIONS_FILE
+from orchestration.outbound.decisions import DecisionFileError, apply_decisions, read_decisions
 from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.models import PayloadInvalid
@@ -73,6 +78,7 @@ class OutboundSummary:
     submitted: int = 0
     rejected: int = 0
     needs_review: int = 0
+    rebuilt: int = 0
     recovered: list[str] = field(default_factory=list)
     held_reasons: dict[str, str] = field(default_factory=dict)
 
@@ -85,6 +91,7 @@ class OutboundSummary:
             "submitted": self.submitted,
             "rejected_on_submit": self.rejected,
             "needs_review": self.needs_review,
+            "rebuilt": self.rebuilt,
             "recovered_to_review": len(self.recovered),
         }
 
@@ -100,24 +107,50 @@ def read_rows(con: duckdb.DuckDBPyConnection, table: str, key_column: str) -> di
     return grouped
 
 
-def plan_documents(con: duckdb.DuckDBPyConnection, kind: DocumentKind, now: datetime) -> list[PlannedDocument]:
-    """Build the payload of every document the outbound models describe, with its hold reasons."""
+def plan_documents(
+    con: duckdb.DuckDBPyConnection,
+    kind: DocumentKind,
+    now: datetime,
+    settings: OutboundSettings | None = None,
+    inbox_dir: Path | None = None,
+) -> list[PlannedDocument]:
+    """Build the payload of every document the outbound models describe, with its hold reasons.
+
+    `settings` gives the invoices' remit-to party and tax, charge and allowance types;
+    `inbox_dir` holds the planner's acknowledgement decisions (see `decisions`).
+    """
+    settings = settings or OutboundSettings()
     lines_by_key = read_rows(con, kind.lines_table, kind.key_column)
     headers = read_rows(con, kind.header_table, kind.key_column) if kind.header_table else {}
+    decisions, file_problem = {}, None
+    if kind is ACKNOWLEDGEMENT and inbox_dir is not None:
+        try:
+            decisions = read_decisions(Path(inbox_dir) / DECISIONS_FILE)
+        except DecisionFileError as error:
+            file_problem = str(error)
     planned = []
     for key in sorted(set(lines_by_key) | set(headers)):
         lines = lines_by_key.get(key, [])
         header = headers.get(key, [None])[0]
         document_id = payloads.document_id(kind.name, key)
+        early_reasons = []
+        if kind is ACKNOWLEDGEMENT:
+            lines, early_reasons = apply_decisions(key, lines, decisions)
+            if file_problem:
+                early_reasons.append(file_problem)
         try:
-            payload, reasons = _build(kind, key, header, lines, now)
+            payload, reasons = _build(kind, key, header, lines, now, settings)
         except PayloadInvalid as error:
             payload, reasons = {"invalid": str(error)}, [f"payload does not match Amazon's model: {error}"]
-        planned.append(PlannedDocument(document_id=document_id, business_id=key, payload=payload, hold_reasons=reasons))
+        planned.append(
+            PlannedDocument(document_id=document_id, business_id=key, payload=payload, hold_reasons=early_reasons + reasons)
+        )
     return planned
 
 
-def _build(kind: DocumentKind, key: str, header: dict | None, lines: list[dict], now: datetime) -> tuple[dict, list[str]]:
+def _build(
+    kind: DocumentKind, key: str, header: dict | None, lines: list[dict], now: datetime, settings: OutboundSettings
+) -> tuple[dict, list[str]]:
     if kind is ACKNOWLEDGEMENT:
         payload = payloads.build_acknowledgement(key, lines, now)
         reasons = payloads.check_acknowledgement(lines)
@@ -129,7 +162,14 @@ def _build(kind: DocumentKind, key: str, header: dict | None, lines: list[dict],
     else:
         if header is None:
             raise PayloadInvalid(payloads.document_id(kind.name, key), ["invoice header row is missing"])
-        payload = payloads.build_invoice(header, lines)
+        payload = payloads.build_invoice(
+            header,
+            lines,
+            remit_to_party_id=settings.remit_to_party_id or None,
+            tax_type=settings.tax_type or None,
+            charge_type=settings.charge_type or None,
+            allowance_type=settings.allowance_type or None,
+        )
         reasons = payloads.check_invoice(header, lines)
     return payload, list(reasons)
 
@@ -167,6 +207,15 @@ def record_and_submit(
                 on_event(f"{document.document_id} held: {reason}")
                 continue
             ledger.transition(document.document_id, "validated", "payload and business rules checked")
+        elif entry.state == "held" and _content(entry.payload) != _content(document.payload):
+            # Held and never sent, and its data changed since (e.g. a corrected decision or cost).
+            state = ledger.rebuild(
+                document.document_id, document.payload, payloads.payload_sha256(document.payload), document.hold_reasons
+            )
+            summary.rebuilt += 1
+            if state == "held":
+                summary.held_reasons[document.document_id] = "; ".join(document.hold_reasons)
+                continue
         elif entry.state != "validated":
             # Built by an earlier run: sent, held or settled. Never built or sent again.
             summary.already_in_ledger += 1
@@ -179,6 +228,14 @@ def record_and_submit(
     for entry in ledger.entries(state="validated", document_type=kind.name):
         _submit(ledger, client, kind, entry.document_id, summary, on_event)
     return summary
+
+
+def _content(payload: dict) -> str:
+    """Hash a payload without the moment it was built, so an unchanged document compares equal."""
+    stable = copy.deepcopy(payload)
+    for acknowledgement in stable.get("acknowledgements", []):
+        acknowledgement.pop("acknowledgementDate", None)
+    return payloads.payload_sha256(stable)
 
 
 def _submit(ledger: Ledger, client, kind: DocumentKind, document_id: str, summary: OutboundSummary, on_event) -> None:
