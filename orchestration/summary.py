@@ -4,9 +4,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import dlt
 import duckdb
+from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from orchestration.settings import Settings
+from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines
 
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
 
@@ -69,6 +72,7 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     outbound: dict[str, dict[str, int]] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
+    report_outcomes: list[dict] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -80,7 +84,19 @@ def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
         (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
     summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
+    summary.report_outcomes = read_report_outcomes(settings)
     return summary
+
+
+def read_report_outcomes(settings: Settings) -> list[dict]:
+    """Return the vendor report requests of the last load, from the vendor_api pipeline's state."""
+    if not (settings.pipelines_dir / "acorn_vendor_api").exists():
+        return []
+    try:
+        pipeline = dlt.attach(pipeline_name="acorn_vendor_api", pipelines_dir=str(settings.pipelines_dir))
+    except CannotRestorePipelineException:
+        return []
+    return last_run_outcomes(pipeline.state)
 
 
 def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]]]:
@@ -121,6 +137,8 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
     lines.append("marts (rows):")
     lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
+    lines.append("vendor reports (per feed and period):")
+    lines += [f"  {line}" for line in outcome_lines(summary.report_outcomes)] or ["  none requested"]
     lines.append(f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed")
     lines += [f"  failed: {name}" for name in summary.checks_failed]
     lines.append("outbound documents by state:")

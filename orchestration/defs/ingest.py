@@ -9,6 +9,7 @@ from orchestration.settings import load_settings
 from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.vendor_api import vendor_api_source
+from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
 
 RAW_SCHEMA = "raw_vendor"
 ORDER_FEEDS = ("purchase_orders", "purchase_order_items", "purchase_order_status", "purchase_order_status_items")
@@ -58,7 +59,32 @@ def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource
     """Load purchase orders, order status and vendor reports from the Selling Partner API."""
     # A new source object per run: dagster-dlt 0.29 edits the schema of the source it is given,
     # and a reused object fails on its second run with KeyError 'name'.
-    yield from dlt.run(context=context, dlt_source=_vendor_source(acorn), dlt_pipeline=_pipeline("vendor_api", acorn))
+    pipeline = _pipeline("vendor_api", acorn)
+    results = list(dlt.run(context=context, dlt_source=_vendor_source(acorn), dlt_pipeline=pipeline))
+    yield from _with_report_outcomes(results, last_run_outcomes(pipeline.state))
+
+
+def _with_report_outcomes(results, outcomes: list[dict]):
+    """Add each report feed's request outcomes (loaded or not, per period) to its metadata."""
+    for result in results:
+        key = getattr(result, "asset_key", None)
+        feed = key.path[-1] if key is not None else None
+        if feed not in REPORT_FEEDS or not isinstance(result, dg.MaterializeResult):
+            yield result
+            continue
+        rows = [row for row in outcomes if row["resource"] == feed]
+        yield dg.MaterializeResult(
+            asset_key=result.asset_key,
+            metadata={
+                **(result.metadata or {}),
+                "report_requests": len(rows),
+                "report_periods_missing": len(unsettled(rows)),
+                "report_outcomes": dg.MetadataValue.md("\n".join(f"- {line}" for line in outcome_lines(rows)) or "none"),
+            },
+            check_results=result.check_results,
+            data_version=result.data_version,
+            tags=result.tags,
+        )
 
 
 @dlt_assets(

@@ -141,17 +141,31 @@ class RequestOutcome:
 
 
 def last_run_outcomes(pipeline_state: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Return the outcome rows of the last run of each report feed, from a dlt pipeline state."""
+    """Return the outcome rows of the last run of each report feed, from a dlt pipeline state.
+
+    Each row also names the `resource` (and so the raw table) its feed loads.
+    """
     resources = (
         pipeline_state.get("sources", {}).get("vendor_api", {}).get("resources", {})
     )
     rows = []
     for resource in REPORT_RESOURCES:
         for feed_rows in (resources.get(resource, {}).get(LAST_RUN_KEY) or {}).values():
-            rows.extend(feed_rows)
+            rows.extend({**row, "resource": resource} for row in feed_rows)
     return rows
 
 
 def unsettled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the rows whose period was not loaded, so the summary can list them."""
     return [row for row in rows if row["outcome"] not in SETTLED]
+
+
+def outcome_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Return one line per request: feed, marketplace, period, outcome, rows and the action."""
+    lines = []
+    for row in sorted(rows, key=lambda item: (item["feed"], item["marketplace_id"], item["period"])):
+        line = f"{row['feed']} {row['marketplace_id']} {row['period']}: {row['outcome']}, {row['rows']} rows"
+        if row["outcome"] not in SETTLED:
+            line += f"; action: {row['action']}"
+        lines.append(line)
+    return lines

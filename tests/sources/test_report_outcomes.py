@@ -14,6 +14,7 @@ from sources.vendor_api.outcomes import (
     classify_cancelled,
     classify_error_document,
     last_run_outcomes,
+    outcome_lines,
     unsettled,
 )
 
@@ -191,3 +192,17 @@ def test_next_run_requests_only_new_week(pipeline):
         ("2024-03-10", "2024-06-08"),
         ("2024-06-09", "2024-06-15"),
     ]
+
+
+def test_summary_lines_name_missing_periods_and_action(pipeline):
+    client = FaultyClient({INVENTORY: [fatal("Access to requested resource is denied.")]})
+
+    run(pipeline, client)
+    lines = outcome_lines(last_run_outcomes(pipeline.state))
+
+    assert lines == [
+        "forecast_retail ATVPDKIKX0DER latest: loaded, 2 rows",
+        f"{INVENTORY_FEED} ATVPDKIKX0DER {WEEKS}: no_access, 0 rows; action: grant the application the role this "
+        "report needs in Vendor Central's developer console, then authorise it again",
+    ]
+    assert {row["resource"] for row in last_run_outcomes(pipeline.state)} == {"vendor_forecasts", "vendor_inventory"}
