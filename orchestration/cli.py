@@ -11,7 +11,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from orchestration.commands import backup as backup_command
 from orchestration.commands import outbound as outbound_command
+from orchestration.commands import replay as replay_command
+from orchestration.commands import restore as restore_command
 from orchestration.project import PROJECT_ROOT
 from orchestration.settings import Settings, SettingsError, load_settings
 
@@ -123,11 +126,21 @@ def command_ui(args: argparse.Namespace) -> int:
         # A background shell starts children with SIGINT ignored, and Dagster maps SIGTERM onto
         # its SIGINT handler; resetting SIGINT in the child lets both signals stop it.
         process = subprocess.Popen(command, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
+
+        # SIGTERM to acorn (a service manager, `kill`) becomes SIGINT to dagster dev, which then
+        # stops its webserver and code servers; otherwise they would outlive acorn.
+        def stop_ui(signum, frame):
             process.send_signal(signal.SIGINT)
-            return process.wait()
+
+        previous_handler = signal.signal(signal.SIGTERM, stop_ui)
+        try:
+            while True:
+                try:
+                    return process.wait()
+                except KeyboardInterrupt:
+                    process.send_signal(signal.SIGINT)
+        finally:
+            signal.signal(signal.SIGTERM, previous_handler)
 
 
 def command_sandbox(args: argparse.Namespace) -> int:
@@ -186,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(handler=command_sandbox)
 
     outbound_command.add_parser(commands)
+    replay_command.add_parser(commands)
+    backup_command.add_parser(commands)
+    restore_command.add_parser(commands)
     return parser
 
 
