@@ -219,6 +219,8 @@ def record_and_submit(
         elif entry.state != "validated":
             # Built by an earlier run: sent, held or settled. Never built or sent again.
             summary.already_in_ledger += 1
+            if kind is SHIPMENT_CONFIRMATION and entry.state in ("accepted", "success"):
+                _hold_replacement(ledger, entry, document, summary, on_event)
             continue
         _submit(ledger, client, kind, document.document_id, summary, on_event)
 
@@ -230,11 +232,42 @@ def record_and_submit(
     return summary
 
 
+def _hold_replacement(ledger: Ledger, sent, document: PlannedDocument, summary: OutboundSummary, on_event) -> None:
+    """Hold a `Replace` ASN when a shipment changed after its ASN was sent.
+
+    Amazon already acted on the original, so a person decides: release sends the correction,
+    retire drops it. Each distinct corrected content becomes one document, built once.
+    """
+    if document.hold_reasons or "shipmentConfirmations" not in document.payload:
+        return
+    content = _content(document.payload)
+    if content == _content(sent.payload):
+        return
+    document_id = f"{sent.document_id}:replace:{content[:12]}"
+    if ledger.get(document_id) is not None:
+        return
+    payload = copy.deepcopy(document.payload)
+    for confirmation in payload["shipmentConfirmations"]:
+        confirmation["shipmentConfirmationType"] = "Replace"
+    reason = (
+        f"shipment {sent.business_id} changed after its ASN {sent.document_id} was sent; release this "
+        "Replace ASN to correct it at Amazon, or retire it"
+    )
+    ledger.record_built(document_id, sent.document_type, sent.business_id, payload, payloads.payload_sha256(payload))
+    ledger.transition(document_id, "held", reason, hold_reason=reason)
+    summary.built += 1
+    summary.held += 1
+    summary.held_reasons[document_id] = reason
+    on_event(f"{document_id} held: {reason}")
+
+
 def _content(payload: dict) -> str:
     """Hash a payload without the moment it was built, so an unchanged document compares equal."""
     stable = copy.deepcopy(payload)
     for acknowledgement in stable.get("acknowledgements", []):
         acknowledgement.pop("acknowledgementDate", None)
+    for confirmation in stable.get("shipmentConfirmations", []):
+        confirmation.pop("shipmentConfirmationType", None)
     return payloads.payload_sha256(stable)
 
 
