@@ -12,7 +12,14 @@ from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
 
 RAW_SCHEMA = "raw_vendor"
-ORDER_FEEDS = ("purchase_orders", "purchase_order_items", "purchase_order_status", "purchase_order_status_items")
+ORDER_FEEDS = (
+    "purchase_orders",
+    "purchase_order_items",
+    "purchase_order_status",
+    "purchase_order_status_items",
+    "purchase_order_status_acknowledgements",
+    "purchase_order_status_quantity_changes",
+)
 REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory")
 INBOX_FEEDS = ("vendor_shipments", "vendor_stock", "vendor_catalogue")
 

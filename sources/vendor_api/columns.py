@@ -105,6 +105,30 @@ PURCHASE_ORDER_STATUS_ITEMS: dict[str, Column] = {
     "last_receive_date": timestamp(),
 }
 
+# One row per entry of itemStatus[].acknowledgementStatus.acknowledgementStatusDetails: each
+# time the vendor confirmed the line, with what it accepted and rejected then.
+PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS: dict[str, Column] = {
+    "account": text(False),
+    "purchase_order_number": text(False),
+    "item_sequence_number": text(False),
+    "detail_index": bigint(False),
+    "acknowledgement_date": timestamp(),
+    **quantity("accepted_quantity"),
+    **quantity("rejected_quantity"),
+}
+
+# One row per entry of itemStatus[].orderedQuantity.orderedQuantityDetails: each change Amazon
+# made to the ordered quantity, with the part it cancelled.
+PURCHASE_ORDER_STATUS_QUANTITY_CHANGES: dict[str, Column] = {
+    "account": text(False),
+    "purchase_order_number": text(False),
+    "item_sequence_number": text(False),
+    "detail_index": bigint(False),
+    "updated_date": timestamp(),
+    **quantity("ordered_quantity"),
+    **quantity("cancelled_quantity"),
+}
+
 VENDOR_FORECASTS: dict[str, Column] = {
     "account": text(False),
     "marketplace_id": text(False),
@@ -149,6 +173,8 @@ PRIMARY_KEYS = {
     "purchase_order_items": ("purchase_order_number", "item_sequence_number"),
     "purchase_order_status": ("purchase_order_number",),
     "purchase_order_status_items": ("purchase_order_number", "item_sequence_number"),
+    "purchase_order_status_acknowledgements": ("purchase_order_number", "item_sequence_number", "detail_index"),
+    "purchase_order_status_quantity_changes": ("purchase_order_number", "item_sequence_number", "detail_index"),
     "vendor_forecasts": (
         "account",
         "marketplace_id",

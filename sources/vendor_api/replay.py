@@ -26,7 +26,9 @@ from .rows import (
     inventory_rows,
     purchase_order_item_rows,
     purchase_order_row,
+    purchase_order_status_acknowledgement_rows,
     purchase_order_status_item_rows,
+    purchase_order_status_quantity_change_rows,
     purchase_order_status_row,
 )
 from .settings import DISTRIBUTOR_VIEW, FORECAST_REPORT, INVENTORY_REPORT, SELLING_PROGRAM
@@ -162,6 +164,28 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         yield [row for status in statuses for row in purchase_order_status_item_rows(status, account)]
 
     @dlt.resource(
+        name="purchase_order_status_acknowledgements",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_acknowledgements"],
+        merge_key="purchase_order_number",
+        columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
+    )
+    def purchase_order_status_acknowledgements() -> Iterator[list[dict[str, Any]]]:
+        statuses = latest_orders(archive_dir, STATUS_OPERATION, "ordersStatus")
+        yield [row for status in statuses for row in purchase_order_status_acknowledgement_rows(status, account)]
+
+    @dlt.resource(
+        name="purchase_order_status_quantity_changes",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_quantity_changes"],
+        merge_key="purchase_order_number",
+        columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
+    )
+    def purchase_order_status_quantity_changes() -> Iterator[list[dict[str, Any]]]:
+        statuses = latest_orders(archive_dir, STATUS_OPERATION, "ordersStatus")
+        yield [row for status in statuses for row in purchase_order_status_quantity_change_rows(status, account)]
+
+    @dlt.resource(
         name="vendor_forecasts",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["vendor_forecasts"],
@@ -202,6 +226,8 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         purchase_order_items,
         purchase_order_status,
         purchase_order_status_items,
+        purchase_order_status_acknowledgements,
+        purchase_order_status_quantity_changes,
         vendor_forecasts,
         vendor_inventory,
     ]

@@ -205,6 +205,66 @@ def purchase_order_status_item_rows(
     return rows
 
 
+def _status_item_details(
+    status: Mapping[str, Any], account: str, path: str, timestamp_field: str, quantities: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Return one row per entry of a history list inside each `itemStatus[]` entry.
+
+    `path` is the dotted path of the list within an item; `detail_index` is the entry's
+    position in it (0 first), because the entries carry no id of their own.
+    """
+    number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
+    rows = []
+    for item in status.get("itemStatus") or []:
+        sequence = _required(
+            item.get("itemSequenceNumber"), f"order status {number}", "itemStatus[].itemSequenceNumber"
+        )
+        record = f"order status {number} item {sequence}"
+        for index, detail in enumerate(get_path(item, path) or []):
+            field = f"{path}[{index}]"
+            row: dict[str, Any] = {
+                "account": account,
+                "purchase_order_number": number,
+                "item_sequence_number": str(sequence),
+                "detail_index": index,
+                _snake(timestamp_field): parse_timestamp(
+                    detail.get(timestamp_field), record, f"{field}.{timestamp_field}"
+                ),
+            }
+            for name in quantities:
+                row.update(quantity_columns(_snake(name), detail.get(name), record, f"{field}.{name}"))
+            rows.append(row)
+    return rows
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
+
+
+def purchase_order_status_acknowledgement_rows(
+    status: Mapping[str, Any], account: str
+) -> list[dict[str, Any]]:
+    return _status_item_details(
+        status,
+        account,
+        "acknowledgementStatus.acknowledgementStatusDetails",
+        "acknowledgementDate",
+        ("acceptedQuantity", "rejectedQuantity"),
+    )
+
+
+def purchase_order_status_quantity_change_rows(
+    status: Mapping[str, Any], account: str
+) -> list[dict[str, Any]]:
+    return _status_item_details(
+        status,
+        account,
+        "orderedQuantity.orderedQuantityDetails",
+        "updatedDate",
+        ("orderedQuantity", "cancelledQuantity"),
+    )
+
+
 def _report_scope(
     document: Mapping[str, Any], marketplace_id: str, option: str, requested: str
 ) -> tuple[str, str]:

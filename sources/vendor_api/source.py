@@ -53,7 +53,9 @@ from .rows import (
     inventory_rows,
     purchase_order_item_rows,
     purchase_order_row,
+    purchase_order_status_acknowledgement_rows,
     purchase_order_status_item_rows,
+    purchase_order_status_quantity_change_rows,
     purchase_order_status_row,
 )
 from .settings import FORECAST_FEEDS, INVENTORY_FEEDS, MAX_LOOKBACK
@@ -349,6 +351,32 @@ def vendor_api_source(
     ) -> Iterator[list[dict[str, Any]]]:
         yield [row for status in statuses for row in purchase_order_status_item_rows(status, account)]
 
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status_acknowledgements",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_acknowledgements"],
+        merge_key="purchase_order_number",
+        columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
+    )
+    def purchase_order_status_acknowledgements(
+        statuses: list[dict[str, Any]],
+    ) -> Iterator[list[dict[str, Any]]]:
+        yield [row for status in statuses for row in purchase_order_status_acknowledgement_rows(status, account)]
+
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status_quantity_changes",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_quantity_changes"],
+        merge_key="purchase_order_number",
+        columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
+    )
+    def purchase_order_status_quantity_changes(
+        statuses: list[dict[str, Any]],
+    ) -> Iterator[list[dict[str, Any]]]:
+        yield [row for status in statuses for row in purchase_order_status_quantity_change_rows(status, account)]
+
     @dlt.resource(
         name="vendor_forecasts",
         write_disposition="merge",
@@ -405,6 +433,8 @@ def vendor_api_source(
         purchase_order_status_feed,
         purchase_order_status,
         purchase_order_status_items,
+        purchase_order_status_acknowledgements,
+        purchase_order_status_quantity_changes,
         vendor_forecasts,
         vendor_inventory,
     ]

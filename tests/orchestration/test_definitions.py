@@ -6,7 +6,9 @@ import pytest
 RAW_TABLES = [
     "purchase_order_items",
     "purchase_order_status",
+    "purchase_order_status_acknowledgements",
     "purchase_order_status_items",
+    "purchase_order_status_quantity_changes",
     "purchase_orders",
     "vendor_catalogue",
     "vendor_forecasts",

@@ -346,5 +346,33 @@ def test_replay_rebuilds_every_table_from_the_archive(loaded):
     pipeline.run(vendor_replay_source(loaded.folder / "archive", account="sandbox"))
 
     assert counts(replayed) == expected_counts(loaded.facts)
-    for table in VENDOR_TABLES:
+    for table in (*VENDOR_TABLES, *STATUS_HISTORY_TABLES):
         assert table_rows(replayed, table) == table_rows(loaded.warehouse, table), table
+
+
+STATUS_HISTORY_TABLES = ("purchase_order_status_acknowledgements", "purchase_order_status_quantity_changes")
+
+
+def test_status_history_matches_status_items(loaded):
+    # The sandbox lists one quantity entry per line, and one acknowledgement entry per
+    # acknowledged line whose quantities equal the line's accepted and rejected totals.
+    changes = query(loaded.warehouse, "select count(*) from raw_vendor.purchase_order_status_quantity_changes")[0][0]
+    assert changes == len(loaded.facts["lines"])
+    mismatched = query(
+        loaded.warehouse,
+        """
+        select count(*)
+        from raw_vendor.purchase_order_status_acknowledgements as history
+        join raw_vendor.purchase_order_status_items as item
+            using (purchase_order_number, item_sequence_number)
+        where history.accepted_quantity_amount is distinct from item.accepted_quantity_amount
+            or history.rejected_quantity_amount is distinct from item.rejected_quantity_amount
+        """,
+    )[0][0]
+    assert mismatched == 0
+    acknowledged = query(
+        loaded.warehouse,
+        "select count(*) from raw_vendor.purchase_order_status_items where accepted_quantity_amount is not null",
+    )[0][0]
+    history = query(loaded.warehouse, "select count(*) from raw_vendor.purchase_order_status_acknowledgements")[0][0]
+    assert history == acknowledged
