@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.defs.credentials import client_secret_expiry
 from orchestration.defs.ingest import vendor_api_assets, vendor_inbox_assets
 from orchestration.defs.jobs import acorn_job, orders_schedule, orders_sync_job, reports_schedule, reports_sync_job
 from orchestration.defs.outbound import acknowledgements, invoices, outbound_attention, shipment_confirmations, transactions
@@ -30,7 +31,7 @@ defs = dg.Definitions(
         transactions,
         OUTBOUND_LEDGER,
     ],
-    asset_checks=[*outbound_model_checks, *raw_feed_checks],
+    asset_checks=[*outbound_model_checks, *raw_feed_checks, client_secret_expiry],
     jobs=[acorn_job, orders_sync_job, reports_sync_job],
     schedules=[orders_schedule, reports_schedule],
     sensors=[outbound_attention],

@@ -8,6 +8,7 @@ and are never part of `Settings.describe()`.
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 TARGETS = ("sandbox", "amazon")
@@ -19,6 +20,10 @@ REGION_ENDPOINTS = {
     "FE": "https://sellingpartnerapi-fe.amazon.com",
 }
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+
+# Amazon makes application client secrets expire (every 180 days at present); acorn warns
+# this many days before the configured expiry date.
+SECRET_WARNING_DAYS = 30
 
 
 class SettingsError(ValueError):
@@ -40,6 +45,7 @@ class Settings:
     sandbox_profile: str = "small"
     poll_seconds: float = 60.0
     credentials: dict[str, str] = field(default_factory=dict, repr=False)
+    client_secret_expires_on: date | None = None
 
     @property
     def inbox_dir(self) -> Path:
@@ -74,6 +80,20 @@ class Settings:
         if self.target == "sandbox":
             return self.endpoint.rstrip("/") + "/auth/o2/token"
         return LWA_TOKEN_URL
+
+    def client_secret_warning(self, today: date) -> str | None:
+        """Return a warning from `SECRET_WARNING_DAYS` days before the client secret expires."""
+        expires_on = self.client_secret_expires_on
+        if expires_on is None or (expires_on - today).days > SECRET_WARNING_DAYS:
+            return None
+        days = (expires_on - today).days
+        when = f"expired {-days} days ago" if days < 0 else f"expires in {days} days"
+        return (
+            f"the LWA client secret of account {self.account!r} {when} ({expires_on.isoformat()}): "
+            "rotate it where the application is registered (Solution Provider Portal or Developer "
+            "Central), store the new one in .dlt/secrets.toml or "
+            "ACORN_LWA_CLIENT_SECRET, then update [acorn] client_secret_expires_on"
+        )
 
     def describe(self) -> dict[str, str]:
         """Return the settings without credentials, for logs and run summaries."""
@@ -127,6 +147,18 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
         raise SettingsError(
             f"lookback_days is {lookback_days}; Amazon keeps purchase orders for 6 months, so use 1 to 180"
         )
+    expires_on = env.get("ACORN_CLIENT_SECRET_EXPIRES_ON", config.get("client_secret_expires_on"))
+    if isinstance(expires_on, str):
+        try:
+            expires_on = date.fromisoformat(expires_on)
+        except ValueError:
+            raise SettingsError(
+                f"client_secret_expires_on {expires_on!r} is not a YYYY-MM-DD date; set [acorn] "
+                "client_secret_expires_on or ACORN_CLIENT_SECRET_EXPIRES_ON to the expiry date Amazon shows"
+            ) from None
+    elif hasattr(expires_on, "date") and callable(expires_on.date):
+        # TOML date-times arrive as datetime; the expiry is a day.
+        expires_on = expires_on.date()
     return Settings(
         home=home,
         target=target,
@@ -141,4 +173,5 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
         sandbox_profile=env.get("ACORN_SANDBOX_PROFILE", sandbox.get("profile", "small")),
         poll_seconds=float(env.get("ACORN_POLL_SECONDS", config.get("poll_seconds", 60))),
         credentials=credentials,
+        client_secret_expires_on=expires_on,
     )

@@ -1,6 +1,7 @@
 """Run a job in this process and report what it did: rows, checks and outbound documents."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -133,6 +134,9 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         "stages (seconds): " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary.stage_seconds.items())
     )
     lines.append(f"warehouse: {settings.warehouse_path}")
+    secret_warning = settings.client_secret_warning(datetime.now(UTC).date())
+    if secret_warning:
+        lines.append(f"WARNING: {secret_warning}")
     lines.append("raw tables (rows):")
     lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
     lines.append("marts (rows):")
