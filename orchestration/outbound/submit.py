@@ -117,7 +117,7 @@ def plan_documents(
     """Build the payload of every document the outbound models describe, with its hold reasons.
 
     `settings` gives the invoices' remit-to party and tax, charge and allowance types;
-    `inbox_dir` holds the planner's acknowledgement decisions (see `decisions`).
+    `inbox_dir` contains the planner's acknowledgement decisions (see `decisions`).
     """
     settings = settings or OutboundSettings()
     lines_by_key = read_rows(con, kind.lines_table, kind.key_column)

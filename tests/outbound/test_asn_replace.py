@@ -37,7 +37,7 @@ def ledger(tmp_path):
         yield Ledger(con, tmp_path / "ledger")
 
 
-def test_correction_is_held_as_replace_and_sent_on_release(ledger):
+def test_replace_held_then_sent(ledger):
     client = RecordingClient()
     record_and_submit(ledger, client, SHIPMENT_CONFIRMATION, [asn()])
 

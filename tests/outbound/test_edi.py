@@ -123,7 +123,7 @@ def test_856_tree():
         "HL*7*6*I",
         "LIN**BP*B07DFVDRAB*VN*8806098286500",
         "SN1**1*CA",
-        # Carton B also holds a line of the second PO, so it appears again under that order.
+        # Carton B also contains a line of the second PO, so it appears again under that order.
         "HL*8*1*O",
         "PRF*7QX9WB2M",
         "HL*9*8*P",
@@ -298,7 +298,7 @@ def test_parser_reads_published_samples(name):
 
 
 class ConfirmedStatus:
-    """Answers getPurchaseOrdersStatus with every line of PO 2JK3S9VC confirmed."""
+    """A client whose getPurchaseOrdersStatus shows every line of PO 2JK3S9VC confirmed."""
 
     def get_purchase_orders_status(self, purchase_order_number: str):
         items = [{"itemSequenceNumber": str(n), "acknowledgementStatus": {"confirmationStatus": "ACCEPTED"}} for n in (1, 2, 10)]

@@ -20,7 +20,7 @@ DAY = timedelta(hours=24)
 
 
 class AlwaysProcessing:
-    """The sandbox client, except that every transaction answers Processing, as a stuck one does."""
+    """The sandbox client, except that getTransaction always returns Processing, as for a stuck transaction."""
 
     def __init__(self, client, send: bool = True):
         self.client = client
@@ -104,7 +104,7 @@ def test_young_transaction_keeps_waiting(sandbox, new_orders, tmp_path):
 
 
 class StatusOnly:
-    """A client that answers getPurchaseOrdersStatus from fixed statuses and records each PO asked."""
+    """A client that returns fixed statuses from getPurchaseOrdersStatus and records each PO requested."""
 
     def __init__(self, statuses: dict[str, dict]):
         self.statuses = statuses
