@@ -38,7 +38,8 @@ final as (
 
     from invoices
     left join summed_lines on summed_lines.invoice_id = invoices.invoice_id
-    where invoices.hold_reason is null
+    where
+        invoices.hold_reason is null
         and (
             summed_lines.invoice_id is null
             or invoices.line_total_amount <> summed_lines.line_total_amount

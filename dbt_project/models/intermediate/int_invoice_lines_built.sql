@@ -53,8 +53,10 @@ priced as (
 
         -- flags
         catalogue.asin is not null as is_in_catalogue,
-        purchase_order_lines.receive_status = 'RECEIVED'
-            or {{ dbt.datediff('shipment_lines.ship_date_utc', run_date(), 'day') }} > {{ var('receipt_grace_days') }} as is_receiving_settled,
+        (
+            purchase_order_lines.receive_status = 'RECEIVED'
+            or {{ dbt.datediff('shipment_lines.ship_date_utc', run_date(), 'day') }} > {{ var('receipt_grace_days') }}
+        ) as is_receiving_settled,
 
         -- dates
         shipment_lines.ship_date_utc,
@@ -101,19 +103,22 @@ quantified as (
         selected.*,
         -- Keep the packed unit while the eaches fill whole cases, otherwise invoice eaches.
         case
-            when shipped_quantity_unit_of_measure = 'Cases'
+            when
+                shipped_quantity_unit_of_measure = 'Cases'
                 and mod(invoiced_eaches, shipped_quantity_unit_size) = 0
                 then cast(invoiced_eaches / shipped_quantity_unit_size as {{ dbt.type_bigint() }})
             else invoiced_eaches
         end as invoiced_quantity_amount,
         case
-            when shipped_quantity_unit_of_measure = 'Cases'
+            when
+                shipped_quantity_unit_of_measure = 'Cases'
                 and mod(invoiced_eaches, shipped_quantity_unit_size) = 0
                 then 'Cases'
             else 'Eaches'
         end as invoiced_quantity_unit_of_measure,
         case
-            when shipped_quantity_unit_of_measure = 'Cases'
+            when
+                shipped_quantity_unit_of_measure = 'Cases'
                 and mod(invoiced_eaches, shipped_quantity_unit_size) = 0
                 then shipped_quantity_unit_size
             else 1
@@ -174,10 +179,12 @@ final as (
         -- flags
         coalesce(is_price_mismatch, false) as is_price_mismatch,
         case
-            when not is_in_catalogue then
-                {{ dbt.concat(["'ASIN '", "coalesce(asin, 'unknown')", "' is not in the vendor catalogue, so line '", 'item_sequence_number', "' has no netCost'"]) }}
-            when po_net_cost_amount is null then
-                {{ dbt.concat(["'PO line '", 'item_sequence_number', "' has no netCost to compare with'"]) }}
+            when not is_in_catalogue
+                then
+                    {{ dbt.concat(["'ASIN '", "coalesce(asin, 'unknown')", "' is not in the vendor catalogue, so line '", 'item_sequence_number', "' has no netCost'"]) }}
+            when po_net_cost_amount is null
+                then
+                    {{ dbt.concat(["'PO line '", 'item_sequence_number', "' has no netCost to compare with'"]) }}
             when is_price_mismatch then
                 {{ dbt.concat([
                     "'netCost '", money_text('net_cost_amount'),

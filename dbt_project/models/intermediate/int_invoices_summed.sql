@@ -95,8 +95,9 @@ final as (
         has_price_mismatch,
         held_line_count,
         case
-            when held_line_count > 1 then
-                {{ dbt.concat(['first_hold_reason', "'; '", dbt.safe_cast('held_line_count - 1', dbt.type_string()), "' more line(s) held'"]) }}
+            when held_line_count > 1
+                then
+                    {{ dbt.concat(['first_hold_reason', "'; '", dbt.safe_cast('held_line_count - 1', dbt.type_string()), "' more line(s) held'"]) }}
             else first_hold_reason
         end as hold_reason,
         invoice_date,

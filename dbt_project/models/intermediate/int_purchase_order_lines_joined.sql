@@ -75,8 +75,10 @@ joined as (
 
         -- flags
         purchase_order_items.is_back_order_allowed,
-        coalesce(purchase_orders.purchase_order_state, '') <> 'Closed'
-            and coalesce(purchase_order_status.purchase_order_status, '') <> 'CLOSED' as is_purchase_order_open,
+        (
+            coalesce(purchase_orders.purchase_order_state, '') <> 'Closed'
+            and coalesce(purchase_order_status.purchase_order_status, '') <> 'CLOSED'
+        ) as is_purchase_order_open,
 
         -- timestamps
         purchase_orders.purchase_order_date,

@@ -51,14 +51,18 @@ final as (
         *,
         -- Receiving counts as settled once Amazon has received anything on the line, or once
         -- the grace period after the last shipment has passed with nothing received.
-        received_eaches > 0
+        (
+            received_eaches > 0
             or coalesce(receive_status, 'NOT_RECEIVED') <> 'NOT_RECEIVED'
             or (
                 last_ship_date is not null
                 and {{ dbt.datediff('cast(last_ship_date as date)', run_date(), 'day') }} > {{ var('receipt_grace_days') }}
-            ) as is_receiving_settled,
-        last_ship_date is not null
-            and {{ dbt.datediff('cast(last_ship_date as date)', run_date(), 'day') }} > {{ var('receipt_grace_days') }} as is_past_receipt_grace
+            )
+        ) as is_receiving_settled,
+        (
+            last_ship_date is not null
+            and {{ dbt.datediff('cast(last_ship_date as date)', run_date(), 'day') }} > {{ var('receipt_grace_days') }}
+        ) as is_past_receipt_grace
 
     from joined
 

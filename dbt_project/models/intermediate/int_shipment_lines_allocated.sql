@@ -24,7 +24,9 @@ summed_per_line as (
         max(ship_to_party_id) as ship_to_party_id,
         min(ship_date) as ship_date,
         count(distinct carton_id) as carton_count,
-        count(distinct {{ dbt.concat(['shipped_quantity_unit_of_measure', "'/'", dbt.safe_cast('shipped_quantity_unit_size', dbt.type_string())]) }}) as packed_unit_count,
+        count(distinct {{ dbt.concat([
+            'shipped_quantity_unit_of_measure', "'/'", dbt.safe_cast('shipped_quantity_unit_size', dbt.type_string()),
+        ]) }}) as packed_unit_count,
         max(shipped_quantity_unit_of_measure) as packed_unit_of_measure,
         max(shipped_quantity_unit_size) as packed_unit_size,
         cast(sum(shipped_quantity_amount) as {{ dbt.type_bigint() }}) as packed_quantity_amount,
@@ -44,15 +46,26 @@ compared_with_order as (
         purchase_order_lines.received_eaches as line_received_eaches,
         -- The shipped quantity keeps its packed unit when all cartons used one unit, and is
         -- stated in eaches when they mixed units.
-        case when packed_unit_count = 1 then packed_quantity_amount else shipped_eaches end as shipped_quantity_amount,
-        case when packed_unit_count = 1 then packed_unit_of_measure else 'Eaches' end as shipped_quantity_unit_of_measure,
-        case when packed_unit_count = 1 then packed_unit_size else 1 end as shipped_quantity_unit_size,
-        purchase_order_lines.purchase_order_number is not null
+        case
+            when summed_per_line.packed_unit_count = 1 then summed_per_line.packed_quantity_amount
+            else summed_per_line.shipped_eaches
+        end as shipped_quantity_amount,
+        case
+            when summed_per_line.packed_unit_count = 1 then summed_per_line.packed_unit_of_measure
+            else 'Eaches'
+        end as shipped_quantity_unit_of_measure,
+        case
+            when summed_per_line.packed_unit_count = 1 then summed_per_line.packed_unit_size
+            else 1
+        end as shipped_quantity_unit_size,
+        (
+            purchase_order_lines.purchase_order_number is not null
             and (
-                packed_unit_count > 1
-                or packed_unit_of_measure <> purchase_order_lines.ordered_quantity_unit_of_measure
-                or packed_unit_size <> purchase_order_lines.ordered_quantity_unit_size
-            ) as is_unit_mismatch
+                summed_per_line.packed_unit_count > 1
+                or summed_per_line.packed_unit_of_measure <> purchase_order_lines.ordered_quantity_unit_of_measure
+                or summed_per_line.packed_unit_size <> purchase_order_lines.ordered_quantity_unit_size
+            )
+        ) as is_unit_mismatch
 
     from summed_per_line
     left join purchase_order_lines

@@ -45,7 +45,10 @@ indexed_forecasts as (
     select
         forecasts.*,
         forecasts.{{ demand_column }} as demand_units,
-        cast({{ dbt.datediff('plan_start.first_week_start_date', 'forecasts.week_start_date', 'day') }} / 7 as {{ dbt.type_bigint() }}) as week_index
+        cast(
+            {{ dbt.datediff('plan_start.first_week_start_date', 'forecasts.week_start_date', 'day') }} / 7
+            as {{ dbt.type_bigint() }}
+        ) as week_index
 
     from forecasts
     cross join plan_start
@@ -106,9 +109,11 @@ plan_grid as (
 
     select
         asin_parameters.*,
-        asin_parameters.amazon_sellable_on_hand_units
+        (
+            asin_parameters.amazon_sellable_on_hand_units
             + asin_parameters.inbound_eaches
-            + asin_parameters.open_po_eaches as supply_eaches,
+            + asin_parameters.open_po_eaches
+        ) as supply_eaches,
         week_spine.week_index,
         cast({{ dbt.dateadd('day', '7 * week_spine.week_index', 'plan_start.first_week_start_date') }} as date) as week_start_date
 
@@ -144,8 +149,12 @@ cumulated as (
     select
         weekly_forecast.asin,
         weekly_forecast.week_index,
-        sum(case when indexed_forecasts.week_index <= weekly_forecast.week_index
-            then indexed_forecasts.demand_units else 0 end) as demand_through_week_units,
+        sum(
+            case
+                when indexed_forecasts.week_index <= weekly_forecast.week_index then indexed_forecasts.demand_units
+                else 0
+            end
+        ) as demand_through_week_units,
         sum(indexed_forecasts.demand_units) as demand_through_cover_units
 
     from weekly_forecast
@@ -167,7 +176,10 @@ projected as (
         coalesce(cumulated.demand_through_week_units, 0) - weekly_forecast.service_level_forecast_units as demand_before_week_units,
         -- Eaches that must have left by this week so that supply covers the demand through
         -- lead time plus safety weeks. Each week ships the increase over the week before.
-        cast(ceil(greatest(coalesce(cumulated.demand_through_cover_units, 0) - weekly_forecast.supply_eaches, 0)) as {{ dbt.type_bigint() }}) as required_through_week_eaches
+        cast(
+            ceil(greatest(coalesce(cumulated.demand_through_cover_units, 0) - weekly_forecast.supply_eaches, 0))
+            as {{ dbt.type_bigint() }}
+        ) as required_through_week_eaches
 
     from weekly_forecast
     left join cumulated
@@ -180,7 +192,10 @@ rounded as (
 
     select
         projected.*,
-        cast(ceil(cast(required_through_week_eaches as {{ type_money() }}) / case_size) as {{ dbt.type_bigint() }}) as required_through_week_cases,
+        cast(
+            ceil(cast(required_through_week_eaches as {{ type_money() }}) / case_size)
+            as {{ dbt.type_bigint() }}
+        ) as required_through_week_cases,
         case
             when demand_through_week_units <= supply_eaches then 1
             when demand_before_week_units < supply_eaches and service_level_forecast_units > 0
@@ -235,12 +250,14 @@ final as (
         -- outcome
         per_asin.weeks_of_cover,
         per_asin.projected_stock_out_week,
-        rounded.required_through_week_eaches
+        (
+            rounded.required_through_week_eaches
             - coalesce(lag(rounded.required_through_week_eaches) over (partition by rounded.asin order by rounded.week_index), 0)
-            as recommended_ship_eaches,
-        rounded.required_through_week_cases
+        ) as recommended_ship_eaches,
+        (
+            rounded.required_through_week_cases
             - coalesce(lag(rounded.required_through_week_cases) over (partition by rounded.asin order by rounded.week_index), 0)
-            as recommended_ship_cases
+        ) as recommended_ship_cases
 
     from rounded
     inner join per_asin on per_asin.asin = rounded.asin
