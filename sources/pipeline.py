@@ -28,6 +28,10 @@ def make_pipeline(
     also stored in the warehouse and restored from it when that folder is lost.
     """
     _disable_telemetry()
+    # Arrow tables skip the JSON normaliser, which alone adds dlt's row ids; with these the
+    # Arrow-loaded tables keep the same _dlt_id and _dlt_load_id columns as the others.
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "true")
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     warehouse_path = Path(warehouse_path)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     pipeline = dlt.pipeline(

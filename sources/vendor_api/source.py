@@ -39,6 +39,7 @@ from sources.spapi import (
 )
 
 from . import columns
+from .arrow import arrow_schema, to_arrow
 from .outcomes import LAST_RUN_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
 from .planner import (
     LoadedPeriods,
@@ -62,6 +63,8 @@ from .settings import FORECAST_FEEDS, INVENTORY_FEEDS, MAX_LOOKBACK
 from .windows import day_end, day_start, require_aware, slices, window_start
 
 logger = logging.getLogger("acorn.sources.vendor_api")
+
+ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_ITEMS)
 
 
 class VendorClient(Protocol):
@@ -312,8 +315,9 @@ def vendor_api_source(
         merge_key="purchase_order_number",
         columns=columns.PURCHASE_ORDER_ITEMS,
     )
-    def purchase_order_items(orders: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        yield [row for order in orders for row in purchase_order_item_rows(order, account)]
+    def purchase_order_items(orders: list[dict[str, Any]]) -> Iterator[Any]:
+        # Arrow skips dlt's row-by-row normaliser, the slowest step for the largest table.
+        yield to_arrow([row for order in orders for row in purchase_order_item_rows(order, account)], ITEMS_SCHEMA)
 
     @dlt.resource(name="purchase_order_status_feed", selected=False)
     def purchase_order_status_feed() -> Iterator[list[dict[str, Any]]]:
