@@ -3,8 +3,9 @@
 On 2026-12-04, with 14 grace days, a 0.01 price tolerance and invoices billing what shipped:
 - PO200001: 10 Cases of 6 split over two shipments (30 + 30 eaches) with 52 received, so the
   later shipment is 8 short. Amazon took both invoices. A second, Eaches line has no issue.
-- PO200002: changed by Amazon, 20 Cases of 12 ordered, 5 cases cancelled, 15 shipped and
-  received (reported in Cases), not invoiced; and a line cancelled in full.
+- PO200002: changed by Amazon, 20 Cases of 12 ordered, 5 cases cancelled (the PO view shows
+  the 15 that remain), 15 shipped and received (reported in Cases), not invoiced; and a line
+  cancelled in full.
 - PO200003: invoiced at 3.20 against a PO cost of 3.00, and 26 received of 24 shipped.
 - PO200004: shipped two days ago and invoiced before any receipt, still in transit.
 - PO200005: shipped 33 days ago, invoiced, and nothing received.
@@ -114,11 +115,12 @@ LEDGER = [
 
 
 def _items():
+    # Amazon's PO view shows what remains after a cancellation; the status view what was ordered.
     return [
         {
             "account": "sandbox", "purchase_order_number": po, "item_sequence_number": line,
             "amazon_product_identifier": asin, "vendor_product_identifier": f"SKU-{asin}",
-            "ordered_quantity_amount": amount, "ordered_quantity_unit_of_measure": unit,
+            "ordered_quantity_amount": amount - STATUS[(po, line)][0], "ordered_quantity_unit_of_measure": unit,
             "ordered_quantity_unit_size": size, "is_back_order_allowed": False,
             "net_cost_amount": Decimal(cost), "net_cost_currency_code": USD,
             "list_price_amount": Decimal("9.99"), "list_price_currency_code": USD,

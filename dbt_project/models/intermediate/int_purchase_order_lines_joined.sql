@@ -62,6 +62,12 @@ joined as (
         purchase_order_items.ordered_quantity_unit_of_measure,
         purchase_order_items.ordered_quantity_unit_size,
         purchase_order_items.ordered_eaches,
+        -- Amazon's PO view shows what remains after a cancellation, its status view what was
+        -- ordered before it.
+        purchase_order_status_items.ordered_quantity_amount as status_ordered_quantity_amount,
+        purchase_order_status_items.ordered_quantity_unit_of_measure as status_ordered_quantity_unit_of_measure,
+        purchase_order_status_items.ordered_quantity_unit_size as status_ordered_quantity_unit_size,
+        purchase_order_status_items.ordered_eaches as status_ordered_eaches,
         coalesce(purchase_order_status_items.cancelled_eaches, 0) as cancelled_eaches,
         coalesce(purchase_order_status_items.accepted_eaches, 0) as accepted_eaches,
         coalesce(purchase_order_status_items.rejected_eaches, 0) as rejected_eaches,

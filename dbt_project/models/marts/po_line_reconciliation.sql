@@ -133,12 +133,22 @@ final as (
         purchase_order_status,
         confirmation_status,
         receive_status,
-        ordered_quantity_unit_of_measure as ordered_unit_of_measure,
-        ordered_quantity_unit_size as ordered_unit_size,
+        -- Ordered before any cancellation: the status view when Amazon reports one, else the PO.
+        case
+            when status_ordered_eaches is not null then status_ordered_quantity_unit_of_measure
+            else ordered_quantity_unit_of_measure
+        end as ordered_unit_of_measure,
+        case
+            when status_ordered_eaches is not null then status_ordered_quantity_unit_size
+            else ordered_quantity_unit_size
+        end as ordered_unit_size,
 
         -- quantities
-        ordered_quantity_amount as ordered_quantity,
-        ordered_eaches,
+        case
+            when status_ordered_eaches is not null then status_ordered_quantity_amount
+            else ordered_quantity_amount
+        end as ordered_quantity,
+        coalesce(status_ordered_eaches, ordered_eaches) as ordered_eaches,
         cancelled_eaches,
         accepted_eaches,
         rejected_eaches,
