@@ -6,6 +6,7 @@ its request is valid too, because Amazon's mock answers invalid requests with su
 The sandbox runs with `today` the day after the example's latest date, so the 6-month
 rule holds. The sandbox must return the example's status and a body that validates
 against the model, except where `DIFFERENCES` states why the sandbox answers otherwise.
+Responses under injected faults must validate against the model too.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,9 +15,15 @@ from typing import Any
 import httpx
 import jsonschema
 from sandbox_testkit import TODAY, load_model, reference_dir, token_for
-from test_sandbox_models import OPERATIONS, RFC3339, format_checker, model_definitions, response_validator
+from test_sandbox_models import OPERATIONS, RFC3339, format_checker, model_definitions, operation_of, response_validator
 
-from sandbox import SandboxConfig, SandboxServer
+from sandbox import FaultSettings, SandboxConfig, SandboxServer
+
+FORECAST_REQUEST = {
+    "reportType": "GET_VENDOR_FORECASTING_REPORT",
+    "marketplaceIds": ["ATVPDKIKX0DER"],
+    "reportOptions": {"sellingProgram": "RETAIL"},
+}
 
 # example id: (status the sandbox returns, why it differs from the example)
 DIFFERENCES = {
@@ -154,3 +161,34 @@ def test_schema_valid_examples_replay_with_their_status(tmp_path):
         "getPurchaseOrdersStatus-200-0",
         "submitAcknowledgement-202-1",
     ]
+
+
+def test_faulty_responses_match_the_models(start_server):
+    reference_dir()
+    faults = FaultSettings(
+        seed=4, throttle_share=0.15, error_share=0.15, unavailable_share=0.15, duplicate_share=0.5, shuffle_share=0.5
+    )
+    server = start_server(faults=faults)
+    number = next(iter(server.state.scenario.orders))
+    calls = [
+        ("GET", "/vendor/orders/v1/purchaseOrders", {"createdAfter": "2026-11-27T00:00:00Z", "createdBefore": "2026-12-04T00:00:00Z"}, None),
+        ("GET", "/vendor/orders/v1/purchaseOrdersStatus", {"updatedAfter": "2026-11-27T00:00:00Z"}, None),
+        ("GET", f"/vendor/orders/v1/purchaseOrders/{number}", {}, None),
+        ("POST", "/reports/2021-06-30/reports", {}, FORECAST_REQUEST),
+        ("GET", "/vendor/transactions/v1/transactions/20261204000000-unknown", {}, None),
+    ]
+    statuses: set[tuple[str, int]] = set()
+    problems = []
+    headers = {"x-amz-access-token": token_for(server.base_url)}
+    with httpx.Client(base_url=server.base_url, headers=headers) as api:
+        for _ in range(12):
+            for method, path, query, body in calls:
+                response = api.request(method, path, params=query, json=body)
+                operation = operation_of(method, path)
+                statuses.add((operation, response.status_code))
+                validator = response_validator(operation, response.status_code)
+                for error in validator.iter_errors(response.json()) if validator is not None else ():
+                    problems.append(f"{operation} {response.status_code}: {error.message}")
+
+    assert problems == []
+    assert {status for _, status in statuses} >= {200, 429, 500, 503}
