@@ -46,6 +46,9 @@ class Settings:
     poll_seconds: float = 60.0
     credentials: dict[str, str] = field(default_factory=dict, repr=False)
     client_secret_expires_on: date | None = None
+    selling_programs: tuple[str, ...] = ("RETAIL",)
+    distributor_views: tuple[str, ...] = ("MANUFACTURING",)
+    restate_from: date | None = None
 
     @property
     def inbox_dir(self) -> Path:
@@ -159,6 +162,26 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
     elif hasattr(expires_on, "date") and callable(expires_on.date):
         # TOML date-times arrive as datetime; the expiry is a day.
         expires_on = expires_on.date()
+    selling_programs = tuple(config.get("selling_programs", ["RETAIL"]))
+    distributor_views = tuple(config.get("distributor_views", ["MANUFACTURING"]))
+    for key, values, allowed in (
+        ("selling_programs", selling_programs, ("RETAIL", "FRESH")),
+        ("distributor_views", distributor_views, ("MANUFACTURING", "SOURCING")),
+    ):
+        unknown = [value for value in values if value not in allowed]
+        if unknown or not values:
+            raise SettingsError(
+                f"[acorn] {key} is {list(values)!r}; list one or more of {', '.join(allowed)}"
+            )
+    restate_from = env.get("ACORN_RESTATE_FROM", config.get("restate_from"))
+    if isinstance(restate_from, str):
+        try:
+            restate_from = date.fromisoformat(restate_from)
+        except ValueError:
+            raise SettingsError(
+                f"restate_from {restate_from!r} is not a YYYY-MM-DD date; set [acorn] restate_from or "
+                "ACORN_RESTATE_FROM to the first day whose report figures must be loaded again"
+            ) from None
     return Settings(
         home=home,
         target=target,
@@ -174,4 +197,7 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
         poll_seconds=float(env.get("ACORN_POLL_SECONDS", config.get("poll_seconds", 60))),
         credentials=credentials,
         client_secret_expires_on=expires_on,
+        selling_programs=selling_programs,
+        distributor_views=distributor_views,
+        restate_from=restate_from,
     )

@@ -10,6 +10,7 @@ from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
+from sources.vendor_api.settings import report_feeds
 
 RAW_SCHEMA = "raw_vendor"
 ORDER_FEEDS = (
@@ -37,11 +38,15 @@ def _vendor_source(acorn: AcornResource | None = None):
         # The definition-time source only lists resources; it never calls the API.
         return vendor_api_source(client_factory=_no_client)
     settings = acorn.settings()
+    forecast_feeds, inventory_feeds = report_feeds(settings.selling_programs, settings.distributor_views)
     return vendor_api_source(
         client_factory=acorn.client,
         account=settings.account,
         lookback_days=settings.lookback_days,
         marketplace_ids=settings.marketplace_ids,
+        forecast_feeds=forecast_feeds,
+        inventory_feeds=inventory_feeds,
+        restate_from=settings.restate_from,
     )
 
 

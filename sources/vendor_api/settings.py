@@ -31,27 +31,49 @@ PUBLICATION_LAG = timedelta(days=3)
 # Weeks requested in one inventory report; longer lookbacks are split into several requests.
 WEEKS_PER_INVENTORY_REPORT = 26
 
-# The Reports API serves the classic vendor reports for about two years back; the order
-# listings' shorter limit bounds the first inventory week separately.
+# How far back inventory weeks are requested at most; the first load also stops at the
+# configured start or lookback. NOTE: an estimate, because Amazon does not publish how far
+# back the vendor analytics reports reach; an older week ends FATAL and the summary lists it.
 REPORT_LOOKBACK_DAYS = 730
 
-# Report requests of a default run. Each feed's name keys its loaded periods and pending
-# reports in the dlt state, so a name must not change once data is loaded.
-FORECAST_FEEDS = (
-    ReportFeed("forecast_retail", FORECAST_REPORT, (("sellingProgram", SELLING_PROGRAM),)),
-)
-INVENTORY_FEEDS = (
-    ReportFeed(
-        "inventory_week_manufacturing_retail",
-        INVENTORY_REPORT,
-        (
-            ("reportPeriod", REPORT_PERIOD),
-            ("distributorView", DISTRIBUTOR_VIEW),
-            ("sellingProgram", SELLING_PROGRAM),
-        ),
-        period=REPORT_PERIOD,
-        lookback_days=REPORT_LOOKBACK_DAYS,
-        publication_delay_days=PUBLICATION_LAG.days,
-        periods_per_request=WEEKS_PER_INVENTORY_REPORT,
-    ),
-)
+SELLING_PROGRAMS = ("RETAIL", "FRESH")
+DISTRIBUTOR_VIEWS = ("MANUFACTURING", "SOURCING")
+
+
+def report_feeds(
+    selling_programs: tuple[str, ...] = (SELLING_PROGRAM,),
+    distributor_views: tuple[str, ...] = (DISTRIBUTOR_VIEW,),
+) -> tuple[tuple[ReportFeed, ...], tuple[ReportFeed, ...]]:
+    """Return the forecast feeds (one per selling program) and the weekly inventory feeds (one
+    per distributor view and selling program).
+
+    A feed's name keys its loaded periods and pending reports in the dlt state, so the names
+    must stay the same once data is loaded.
+    """
+    for value, allowed, name in (
+        *((program, SELLING_PROGRAMS, "selling program") for program in selling_programs),
+        *((view, DISTRIBUTOR_VIEWS, "distributor view") for view in distributor_views),
+    ):
+        if value not in allowed:
+            raise ValueError(f"{name} {value!r} is not one of {', '.join(allowed)}; correct the acorn configuration")
+    forecasts = tuple(
+        ReportFeed(f"forecast_{program.lower()}", FORECAST_REPORT, (("sellingProgram", program),))
+        for program in selling_programs
+    )
+    inventory = tuple(
+        ReportFeed(
+            f"inventory_week_{view.lower()}_{program.lower()}",
+            INVENTORY_REPORT,
+            (("reportPeriod", REPORT_PERIOD), ("distributorView", view), ("sellingProgram", program)),
+            period=REPORT_PERIOD,
+            lookback_days=REPORT_LOOKBACK_DAYS,
+            publication_delay_days=PUBLICATION_LAG.days,
+            periods_per_request=WEEKS_PER_INVENTORY_REPORT,
+        )
+        for view in distributor_views
+        for program in selling_programs
+    )
+    return forecasts, inventory
+
+
+FORECAST_FEEDS, INVENTORY_FEEDS = report_feeds()

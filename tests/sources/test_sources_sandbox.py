@@ -376,3 +376,39 @@ def test_status_history_matches_status_items(loaded):
     )[0][0]
     history = query(loaded.warehouse, "select count(*) from raw_vendor.purchase_order_status_acknowledgements")[0][0]
     assert history == acknowledged
+
+
+def test_fresh_and_sourcing_feeds_end_in_classified_outcomes(sandbox, tmp_path):
+    from sources.vendor_api.outcomes import last_run_outcomes
+    from sources.vendor_api.settings import report_feeds
+
+    forecast_feeds, inventory_feeds = report_feeds(("RETAIL", "FRESH"), ("MANUFACTURING", "SOURCING"))
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    source = vendor_api_source(
+        client_factory(sandbox, None),
+        account="sandbox",
+        now=sandbox.state.clock.now,
+        forecast_feeds=forecast_feeds,
+        inventory_feeds=inventory_feeds,
+    ).with_resources("vendor_forecasts", "vendor_inventory")
+
+    pipeline.run(source)
+
+    outcomes = {row["feed"]: row["outcome"] for row in last_run_outcomes(pipeline.state)}
+    # The sandbox vendor sells RETAIL only, so Amazon cancels the FRESH reports for lack of data.
+    assert outcomes == {
+        "forecast_retail": "loaded",
+        "forecast_fresh": "no_data",
+        "inventory_week_manufacturing_retail": "loaded",
+        "inventory_week_manufacturing_fresh": "no_data",
+        "inventory_week_sourcing_retail": "loaded",
+        "inventory_week_sourcing_fresh": "no_data",
+    }
+    views = query(
+        tmp_path / "w.duckdb",
+        "select distributor_view, count(*) from raw_vendor.vendor_inventory group by 1 order by 1",
+    )
+    # The sandbox gives SOURCING the same figures as MANUFACTURING.
+    assert views[0][0] == "MANUFACTURING"
+    assert views[1][0] == "SOURCING"
+    assert views[0][1] == views[1][1] > 0

@@ -1,0 +1,46 @@
+"""Report feed settings: selling programs, distributor views and the restatement date."""
+
+from datetime import date
+
+import pytest
+
+from orchestration.settings import SettingsError, load_settings
+
+
+def write_config(home, text):
+    (home / ".dlt").mkdir()
+    (home / ".dlt" / "config.toml").write_text(text)
+
+
+def test_defaults_are_retail_and_manufacturing(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+
+    assert settings.selling_programs == ("RETAIL",)
+    assert settings.distributor_views == ("MANUFACTURING",)
+    assert settings.restate_from is None
+
+
+def test_programs_views_and_restatement_read(tmp_path):
+    write_config(
+        tmp_path,
+        '[acorn]\nselling_programs = ["RETAIL", "FRESH"]\ndistributor_views = ["SOURCING"]\nrestate_from = 2026-11-01\n',
+    )
+
+    settings = load_settings(tmp_path, environ={})
+
+    assert settings.selling_programs == ("RETAIL", "FRESH")
+    assert settings.distributor_views == ("SOURCING",)
+    assert settings.restate_from == date(2026, 11, 1)
+
+
+def test_unknown_program_rejected(tmp_path):
+    write_config(tmp_path, '[acorn]\nselling_programs = ["BUSINESS"]\n')
+
+    with pytest.raises(SettingsError, match=r"\[acorn\] selling_programs is \['BUSINESS'\]; list one or more of RETAIL, FRESH"):
+        load_settings(tmp_path, environ={})
+
+
+def test_restatement_date_from_environment(tmp_path):
+    assert load_settings(tmp_path, environ={"ACORN_RESTATE_FROM": "2026-10-04"}).restate_from == date(2026, 10, 4)
+    with pytest.raises(SettingsError, match="restate_from 'last week' is not a YYYY-MM-DD date"):
+        load_settings(tmp_path, environ={"ACORN_RESTATE_FROM": "last week"})
