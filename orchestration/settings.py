@@ -49,6 +49,7 @@ class Settings:
     selling_programs: tuple[str, ...] = ("RETAIL",)
     distributor_views: tuple[str, ...] = ("MANUFACTURING",)
     restate_from: date | None = None
+    sales_periods: tuple[str, ...] = ()
 
     @property
     def inbox_dir(self) -> Path:
@@ -173,6 +174,11 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
             raise SettingsError(
                 f"[acorn] {key} is {list(values)!r}; list one or more of {', '.join(allowed)}"
             )
+    # GET_VENDOR_SALES_REPORT is requested only when periods are listed (DAY, WEEK, MONTH).
+    sales_periods = tuple(config.get("sales_periods", []))
+    unknown_periods = [period for period in sales_periods if period not in ("DAY", "WEEK", "MONTH")]
+    if unknown_periods:
+        raise SettingsError(f"[acorn] sales_periods lists {unknown_periods!r}; use DAY, WEEK or MONTH")
     restate_from = env.get("ACORN_RESTATE_FROM", config.get("restate_from"))
     if isinstance(restate_from, str):
         try:
@@ -200,4 +206,5 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
         selling_programs=selling_programs,
         distributor_views=distributor_views,
         restate_from=restate_from,
+        sales_periods=sales_periods,
     )

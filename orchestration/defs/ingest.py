@@ -10,7 +10,7 @@ from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
-from sources.vendor_api.settings import report_feeds
+from sources.vendor_api.settings import report_feeds, sales_feeds
 
 RAW_SCHEMA = "raw_vendor"
 ORDER_FEEDS = (
@@ -21,7 +21,7 @@ ORDER_FEEDS = (
     "purchase_order_status_acknowledgements",
     "purchase_order_status_quantity_changes",
 )
-REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory")
+REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
 INBOX_FEEDS = ("vendor_shipments", "vendor_stock", "vendor_catalogue")
 
 
@@ -47,6 +47,9 @@ def _vendor_source(acorn: AcornResource | None = None):
         forecast_feeds=forecast_feeds,
         inventory_feeds=inventory_feeds,
         restate_from=settings.restate_from,
+        sales_feeds=sales_feeds(
+            settings.sales_periods, settings.selling_programs, settings.distributor_views, settings.lookback_days
+        ),
     )
 
 

@@ -168,6 +168,25 @@ VENDOR_INVENTORY: dict[str, Column] = {
     "report_id": text(),
 }
 
+VENDOR_SALES: dict[str, Column] = {
+    "account": text(False),
+    "marketplace_id": text(False),
+    "distributor_view": text(False),
+    "selling_program": text(False),
+    "report_period": text(False),
+    "asin": text(False),
+    "start_date": day(False),
+    "end_date": day(False),
+    "customer_returns": bigint(),
+    "ordered_units": bigint(),
+    "ordered_revenue_amount": decimal(),
+    "shipped_units": bigint(),
+    "shipped_revenue_amount": decimal(),
+    "shipped_cogs_amount": decimal(),
+    "currency_code": text(),
+    "report_id": text(),
+}
+
 PRIMARY_KEYS = {
     "purchase_orders": ("purchase_order_number",),
     "purchase_order_items": ("purchase_order_number", "item_sequence_number"),
@@ -180,6 +199,16 @@ PRIMARY_KEYS = {
         "marketplace_id",
         "selling_program",
         "forecast_generation_date",
+        "asin",
+        "start_date",
+        "end_date",
+    ),
+    "vendor_sales": (
+        "account",
+        "marketplace_id",
+        "distributor_view",
+        "selling_program",
+        "report_period",
         "asin",
         "start_date",
         "end_date",

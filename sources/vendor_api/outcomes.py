@@ -29,7 +29,7 @@ class Outcome(StrEnum):
 
 # Key of the resource state under which each report resource keeps its last run's outcomes.
 LAST_RUN_KEY = "last_run_outcomes"
-REPORT_RESOURCES = ("vendor_forecasts", "vendor_inventory")
+REPORT_RESOURCES = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
 
 # Action for each outcome, addressed to the vendor (or to acorn's maintainers).
 ACTIONS = {

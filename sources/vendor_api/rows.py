@@ -382,3 +382,54 @@ def inventory_rows(
         row["report_id"] = report_id
         rows.append(row)
     return rows
+
+
+def sales_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    options: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Flatten `salesByAsin` of GET_VENDOR_SALES_REPORT. Ordered figures exist only in the
+    MANUFACTURING view, so they are null in SOURCING rows."""
+    marketplace, program = _report_scope(document, marketplace_id, "sellingProgram", options["sellingProgram"])
+    _, view = _report_scope(document, marketplace_id, "distributorView", options["distributorView"])
+    _, period = _report_scope(document, marketplace_id, "reportPeriod", options["reportPeriod"])
+    rows = []
+    for index, entry in enumerate(document.get("salesByAsin") or []):
+        record = f"sales report {report_id} row {index}"
+        amounts = {}
+        currencies = set()
+        for field, column in (
+            ("orderedRevenue", "ordered_revenue_amount"),
+            ("shippedRevenue", "shipped_revenue_amount"),
+            ("shippedCogs", "shipped_cogs_amount"),
+        ):
+            money = entry.get(field) or {}
+            amounts[column] = parse_decimal(money.get("amount"), record, f"{field}.amount")
+            if money.get("currencyCode"):
+                currencies.add(money["currencyCode"])
+        if len(currencies) > 1:
+            raise RecordError(record, "currencyCode", sorted(currencies), "differs between the money fields")
+        rows.append(
+            {
+                "account": account,
+                "marketplace_id": marketplace,
+                "distributor_view": view,
+                "selling_program": program,
+                "report_period": period,
+                "asin": _required(entry.get("asin"), record, "asin"),
+                "start_date": parse_date(
+                    _required(entry.get("startDate"), record, "startDate"), record, "startDate"
+                ),
+                "end_date": parse_date(_required(entry.get("endDate"), record, "endDate"), record, "endDate"),
+                "customer_returns": parse_int(entry.get("customerReturns"), record, "customerReturns"),
+                "ordered_units": parse_int(entry.get("orderedUnits"), record, "orderedUnits"),
+                "shipped_units": parse_int(entry.get("shippedUnits"), record, "shippedUnits"),
+                **amounts,
+                "currency_code": currencies.pop() if currencies else None,
+                "report_id": report_id,
+            }
+        )
+    return rows

@@ -77,3 +77,36 @@ def report_feeds(
 
 
 FORECAST_FEEDS, INVENTORY_FEEDS = report_feeds()
+
+SALES_REPORT = "GET_VENDOR_SALES_REPORT"
+SALES_PERIODS = ("DAY", "WEEK", "MONTH")
+
+
+def sales_feeds(
+    periods: tuple[str, ...],
+    selling_programs: tuple[str, ...] = (SELLING_PROGRAM,),
+    distributor_views: tuple[str, ...] = (DISTRIBUTOR_VIEW,),
+    lookback_days: int = REPORT_LOOKBACK_DAYS,
+) -> tuple[ReportFeed, ...]:
+    """Return one sales feed per period, distributor view and selling program.
+
+    DAY requests span at most 15 days, the longest Amazon accepts; WEEK and MONTH requests
+    cover one period each.
+    """
+    unknown = [period for period in periods if period not in SALES_PERIODS]
+    if unknown:
+        raise ValueError(f"sales periods {unknown!r} are not among {', '.join(SALES_PERIODS)}; correct the acorn configuration")
+    return tuple(
+        ReportFeed(
+            f"sales_{period.lower()}_{view.lower()}_{program.lower()}",
+            SALES_REPORT,
+            (("reportPeriod", period), ("distributorView", view), ("sellingProgram", program)),
+            period=period,
+            lookback_days=lookback_days,
+            publication_delay_days=PUBLICATION_LAG.days,
+            periods_per_request=15 if period == "DAY" else 1,
+        )
+        for period in periods
+        for view in distributor_views
+        for program in selling_programs
+    )

@@ -52,6 +52,7 @@ from .planner import (
 from .rows import (
     forecast_rows,
     inventory_rows,
+    sales_rows,
     purchase_order_item_rows,
     purchase_order_row,
     purchase_order_status_acknowledgement_rows,
@@ -263,6 +264,7 @@ def vendor_api_source(
     forecast_feeds: Sequence[ReportFeed] = FORECAST_FEEDS,
     inventory_feeds: Sequence[ReportFeed] = INVENTORY_FEEDS,
     restate_from: date | None = None,
+    sales_feeds: Sequence[ReportFeed] = (),
 ) -> list[DltResource]:
     """Amazon's Vendor Orders and Reports APIs as the raw tables of `raw_vendor`.
 
@@ -417,7 +419,7 @@ def vendor_api_source(
                 client_factory,
                 account,
                 marketplace_ids,
-                lambda run_start: _inventory_first_day(run_start, start, lookback_days),
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
                 restate_from,
                 lambda document, account, report_id, marketplace_id, options=options: inventory_rows(
                     document,
@@ -426,6 +428,27 @@ def vendor_api_source(
                     marketplace_id,
                     options["distributorView"],
                     options["sellingProgram"],
+                ),
+                clock,
+            )
+
+    @dlt.resource(
+        name="vendor_sales",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_sales"],
+        columns=columns.VENDOR_SALES,
+    )
+    def vendor_sales() -> Iterator[Any]:
+        for feed in sales_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: sales_rows(
+                    document, account, report_id, marketplace_id, options
                 ),
                 clock,
             )
@@ -441,10 +464,11 @@ def vendor_api_source(
         purchase_order_status_quantity_changes,
         vendor_forecasts,
         vendor_inventory,
+        vendor_sales,
     ]
 
 
-def _inventory_first_day(run_start: datetime, start: datetime | None, lookback_days: int) -> date:
-    """Return the first day the inventory weeks must cover, within Amazon's 6 months."""
+def _report_first_day(run_start: datetime, start: datetime | None, lookback_days: int) -> date:
+    """Return the first day the report periods must cover, within the orders' 6 months."""
     first = start.astimezone(UTC) if start is not None else run_start - timedelta(days=lookback_days)
     return max(first, run_start - MAX_LOOKBACK).date()

@@ -13,6 +13,7 @@ RAW_TABLES = [
     "vendor_catalogue",
     "vendor_forecasts",
     "vendor_inventory",
+    "vendor_sales",
     "vendor_shipments",
     "vendor_stock",
 ]
