@@ -71,6 +71,7 @@ class RunSummary:
     mart_rows: dict[str, int] = field(default_factory=dict)
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
     outbound: dict[str, dict[str, int]] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
     report_outcomes: list[dict] = field(default_factory=list)
@@ -82,7 +83,13 @@ def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
     summary = RunSummary(success=result.success, elapsed_seconds=elapsed, stage_seconds=run.stage_seconds)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+        if evaluation.passed:
+            summary.checks_passed.append(name)
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            # A warning (a raw-feed suite, a dbt test with severity warn) does not fail the run.
+            summary.checks_warned.append(name)
+        else:
+            summary.checks_failed.append(name)
     summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
     summary.report_outcomes = read_report_outcomes(settings)
@@ -143,8 +150,12 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
     lines.append("vendor reports (per feed and period):")
     lines += [f"  {line}" for line in outcome_lines(summary.report_outcomes)] or ["  none requested"]
-    lines.append(f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed")
+    lines.append(
+        f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
+        f"{len(summary.checks_warned)} warnings"
+    )
     lines += [f"  failed: {name}" for name in summary.checks_failed]
+    lines += [f"  warning: {name}" for name in summary.checks_warned]
     lines.append("outbound documents by state:")
     for document_type, states in sorted(summary.outbound.items()):
         lines.append(f"  {document_type:<22} " + ", ".join(f"{state} {count}" for state, count in states.items()))
