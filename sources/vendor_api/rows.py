@@ -210,8 +210,8 @@ def _status_item_details(
 ) -> list[dict[str, Any]]:
     """Return one row per entry of a history list inside each `itemStatus[]` entry.
 
-    `path` is the dotted path of the list within an item; `detail_index` is the entry's
-    position in it (0 first), because the entries carry no id of their own.
+    `path` is the dotted path of the list within an item. `detail_index` is the entry's
+    position in the list (0 first), because the entries carry no id of their own.
     """
     number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
     rows = []

@@ -33,7 +33,7 @@ WEEKS_PER_INVENTORY_REPORT = 26
 
 # How far back inventory weeks are requested at most; the first load also stops at the
 # configured start or lookback. NOTE: an estimate, because Amazon does not publish how far
-# back the vendor analytics reports reach; an older week ends FATAL and the summary lists it.
+# back the vendor analytics reports reach. An older week ends FATAL and the summary lists it.
 REPORT_LOOKBACK_DAYS = 730
 
 SELLING_PROGRAMS = ("RETAIL", "FRESH")
