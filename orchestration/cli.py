@@ -42,7 +42,7 @@ def prepare_environment(settings: Settings) -> None:
     """Set the variables every acorn process needs, and create the data folders."""
     for key, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
-    # bin/dbt answers `dbt --version` locally; the real one asks PyPI for the latest release.
+    # bin/dbt prints `dbt --version` from local metadata, because the real one queries PyPI.
     path_entries = [str(PROJECT_ROOT / "bin"), str(Path(sys.executable).parent)]
     os.environ["PATH"] = os.pathsep.join([*path_entries, os.environ.get("PATH", "")])
     os.environ["ACORN_HOME"] = str(settings.home)
@@ -123,8 +123,8 @@ def command_ui(args: argparse.Namespace) -> int:
             "-h", "127.0.0.1", "-p", str(args.port),
         ]  # fmt: skip
         print(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl+C stops it)")
-        # A background shell starts children with SIGINT ignored, and Dagster maps SIGTERM onto
-        # its SIGINT handler; resetting SIGINT in the child lets both signals stop it.
+        # A background shell starts children with SIGINT ignored. Dagster maps SIGTERM onto its
+        # SIGINT handler, so resetting SIGINT in the child lets both signals stop it.
         process = subprocess.Popen(command, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
         # SIGTERM to acorn (a service manager, `kill`) becomes SIGINT to dagster dev, which then

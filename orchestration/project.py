@@ -1,4 +1,4 @@
-"""The dbt project as Dagster sees it.
+"""The dbt project that the Dagster definitions load.
 
 This module holds the `DbtProject` only, without the `@dbt_assets`, so that
 `dagster-dbt project prepare-and-package --file orchestration/project.py` can build the manifest

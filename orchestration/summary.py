@@ -15,7 +15,7 @@ from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
 
 
-# Which stage of the pipeline each step belongs to, by the start of its step key.
+# Pipeline stage of each step, matched on the start of its step key.
 STAGES = (
     ("vendor_api", "extract and load"),
     ("vendor_inbox", "extract and load"),
