@@ -41,6 +41,7 @@ from sources.spapi import (
 from . import columns
 from .arrow import arrow_schema, to_arrow
 from .outcomes import LAST_RUN_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
+from .parsing import RecordError
 from .planner import (
     LoadedPeriods,
     PlannedReport,
@@ -223,8 +224,14 @@ def _report_feed(
             for planned in plan:
                 planned, result, document = _execute(client, planned, pending)
                 if document is not None:
-                    rows = to_rows(document, account, str(planned.report_id), marketplace_id)
+                    try:
+                        rows = to_rows(document, account, str(planned.report_id), marketplace_id)
+                    except RecordError as error:
+                        # One bad value keeps the whole report out, so no period is half loaded.
+                        rows, document = [], None
+                        result = replace(result, outcome=Outcome.FAILED, detail=str(error))
                     result = replace(result, rows=len(rows))
+                if document is not None:
                     logger.info(
                         "%s: %d rows for %s from report %s", feed.name, len(rows), planned.label, planned.report_id
                     )

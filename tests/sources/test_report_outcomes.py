@@ -1,6 +1,7 @@
 """Report failures turned into typed outcomes, and what the source does with each one."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -206,3 +207,22 @@ def test_summary_lines_name_missing_periods_and_action(pipeline):
         "report needs in Vendor Central's developer console, then authorise it again",
     ]
     assert {row["resource"] for row in last_run_outcomes(pipeline.state)} == {"vendor_forecasts", "vendor_inventory"}
+
+
+def test_invalid_value_keeps_report_out_and_is_listed(pipeline):
+    class BadValueClient(FaultyClient):
+        def fetch_report_document(self, report):
+            document = super().fetch_report_document(report)
+            for entry in document.get("inventoryByAsin") or []:
+                entry["sellableOnHandInventoryUnits"] = Decimal("40.5")
+            return document
+
+    client = BadValueClient({})
+
+    row = run(pipeline, client)[(INVENTORY_FEED, WEEKS)]
+
+    assert row["outcome"] == "failed"
+    assert row["rows"] == 0
+    assert "sellableOnHandInventoryUnits Decimal('40.5') is not a whole number" in row["detail"]
+    assert run(pipeline, client)[(INVENTORY_FEED, WEEKS)]["outcome"] == "failed"
+    assert len(inventory_requests(client)) == 2
