@@ -10,7 +10,7 @@ import duckdb
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from orchestration.settings import Settings
-from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines
+from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state, outcome_lines
 
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
 
@@ -75,6 +75,7 @@ class RunSummary:
     outbound: dict[str, dict[str, int]] = field(default_factory=dict)
     failed_steps: list[str] = field(default_factory=list)
     report_outcomes: list[dict] = field(default_factory=list)
+    new_fields: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -92,19 +93,20 @@ def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
             summary.checks_failed.append(name)
     summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
-    summary.report_outcomes = read_report_outcomes(settings)
+    summary.report_outcomes, summary.new_fields = read_report_outcomes(settings)
     return summary
 
 
-def read_report_outcomes(settings: Settings) -> list[dict]:
-    """Return the vendor report requests of the last load, from the vendor_api pipeline's state."""
+def read_report_outcomes(settings: Settings) -> tuple[list[dict], list[str]]:
+    """Return the vendor report requests and the new fields of the last load, from the
+    vendor_api pipeline's state."""
     if not (settings.pipelines_dir / "acorn_vendor_api").exists():
-        return []
+        return [], []
     try:
         pipeline = dlt.attach(pipeline_name="acorn_vendor_api", pipelines_dir=str(settings.pipelines_dir))
     except CannotRestorePipelineException:
-        return []
-    return last_run_outcomes(pipeline.state)
+        return [], []
+    return last_run_outcomes(pipeline.state), new_fields_from_state(pipeline.state)
 
 
 def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]]]:
@@ -150,6 +152,8 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
     lines.append("vendor reports (per feed and period):")
     lines += [f"  {line}" for line in outcome_lines(summary.report_outcomes)] or ["  none requested"]
+    if summary.new_fields:
+        lines.append("fields Amazon sent that no column holds (kept in the raw archive): " + ", ".join(summary.new_fields))
     lines.append(
         f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
         f"{len(summary.checks_warned)} warnings"

@@ -29,6 +29,8 @@ class Outcome(StrEnum):
 
 # Key of the resource state under which each report resource keeps its last run's outcomes.
 LAST_RUN_KEY = "last_run_outcomes"
+# Key under which each feed keeps the fields Amazon sent in its last run that no column holds.
+NEW_FIELDS_KEY = "new_fields"
 REPORT_RESOURCES = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
 
 # Action for each outcome, addressed to the vendor (or to acorn's maintainers).
@@ -169,3 +171,14 @@ def outcome_lines(rows: list[dict[str, Any]]) -> list[str]:
             line += f"; action: {row['action']}"
         lines.append(line)
     return lines
+
+
+def new_fields_from_state(pipeline_state: Mapping[str, Any]) -> list[str]:
+    """Return every field Amazon sent in the last run that no column holds, from a dlt state."""
+    resources = pipeline_state.get("sources", {}).get("vendor_api", {}).get("resources", {})
+    found: set[str] = set()
+    for resource_state in resources.values():
+        found.update(resource_state.get(NEW_FIELDS_KEY) or [])
+        for feed_state in (resource_state.get("feeds") or {}).values():
+            found.update(feed_state.get(NEW_FIELDS_KEY) or [])
+    return sorted(found)

@@ -40,7 +40,8 @@ from sources.spapi import (
 
 from . import columns
 from .arrow import arrow_schema, to_arrow
-from .outcomes import LAST_RUN_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
+from .fields import new_order_fields, new_report_fields, new_status_fields
+from .outcomes import LAST_RUN_KEY, NEW_FIELDS_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
 from .parsing import RecordError
 from .planner import (
     LoadedPeriods,
@@ -111,6 +112,7 @@ def _feed(
     start: datetime | None,
     lookback_days: int,
     now: Callable[[], datetime],
+    new_fields: Callable[[list[dict[str, Any]]], set[str]] = lambda records: set(),
 ) -> Iterator[list[dict[str, Any]]]:
     """Page through one listing over every window since the cursor; yield pages of orders.
 
@@ -121,6 +123,7 @@ def _feed(
     run_start = _run_start(now)
     begin = window_start(run_start, state.get("window_end"), start, lookback_days, name)
     seen: set[str] = set()
+    unknown: set[str] = set()
     fetched = 0
     with client_factory() as client:
         for lower, upper in slices(begin, run_start):
@@ -135,11 +138,25 @@ def _feed(
                         fresh.append(order)
                     fetched += len(fresh)
                     if fresh:
+                        unknown |= new_fields(fresh)
                         yield fresh
     state["window_end"] = run_start.isoformat()
+    _report_new_fields(state, name, unknown)
     logger.info(
         "%s: %d orders from %s to %s", name, fetched, begin.isoformat(), run_start.isoformat()
     )
+
+
+def _report_new_fields(state: dict[str, Any], feed: str, fields: set[str]) -> None:
+    """Log the fields Amazon sent that no column holds, and keep them for the run summary."""
+    state[NEW_FIELDS_KEY] = sorted(fields)
+    if fields:
+        logger.warning(
+            "%s: Amazon sent fields that acorn does not load yet: %s. They are kept in the raw "
+            "archive; map them to columns and run 'acorn replay' to load them",
+            feed,
+            ", ".join(sorted(fields)),
+        )
 
 
 def _execute(
@@ -207,6 +224,7 @@ def _report_feed(
     pending_before = [PlannedReport.from_state(item) for item in pending_by_feed.get(feed.name) or []]
     pending: list[dict[str, Any]] = []
     outcomes: list[RequestOutcome] = []
+    unknown: set[str] = set()
     keep_after = today - timedelta(days=feed.lookback_days)
     with client_factory() as client:
         for marketplace_id in marketplace_ids:
@@ -224,6 +242,7 @@ def _report_feed(
             for planned in plan:
                 planned, result, document = _execute(client, planned, pending)
                 if document is not None:
+                    unknown |= new_report_fields(document)
                     try:
                         rows = to_rows(document, account, str(planned.report_id), marketplace_id)
                     except RecordError as error:
@@ -255,6 +274,7 @@ def _report_feed(
                     pending.append(planned.to_state())
                 outcomes.append(result)
     pending_by_feed[feed.name] = pending
+    _report_new_fields(state.setdefault("feeds", {}).setdefault(feed.name, {}), feed.name, unknown)
     # Kept in the state rather than a table: the run summary and Dagster read the last run's
     # outcomes from there, and a resource's column hints would apply to any table it writes.
     state.setdefault(LAST_RUN_KEY, {})[feed.name] = [result.row(account, run_start) for result in outcomes]
@@ -302,6 +322,7 @@ def vendor_api_source(
             start,
             lookback_days,
             clock,
+            new_order_fields,
         )
 
     @dlt.transformer(
@@ -339,6 +360,7 @@ def vendor_api_source(
             start,
             lookback_days,
             clock,
+            new_status_fields,
         )
 
     @dlt.transformer(

@@ -412,3 +412,11 @@ def test_fresh_and_sourcing_feeds_end_in_classified_outcomes(sandbox, tmp_path):
     assert views[0][0] == "MANUFACTURING"
     assert views[1][0] == "SOURCING"
     assert views[0][1] == views[1][1] > 0
+
+
+def test_sandbox_sends_no_field_unknown_to_the_models(loaded):
+    from sources.vendor_api.outcomes import new_fields_from_state
+
+    pipeline = make_pipeline(loaded.warehouse, loaded.folder / "pipelines")
+
+    assert new_fields_from_state(pipeline.state) == []
