@@ -1,4 +1,4 @@
-"""Fields of Amazon's records that acorn knows, and a check for new ones.
+"""Fields of Amazon's records that acorn maps to columns, and a check for new ones.
 
 A field Amazon adds is not a column until a parser maps it, so the source reports every
 field it has not seen in the models. The raw archive keeps the bodies, so `acorn replay`

@@ -148,7 +148,7 @@ def _feed(
 
 
 def _report_new_fields(state: dict[str, Any], feed: str, fields: set[str]) -> None:
-    """Log the fields Amazon sent that no column holds, and keep them for the run summary."""
+    """Log the fields Amazon sent that no column contains, and keep them for the run summary."""
     state[NEW_FIELDS_KEY] = sorted(fields)
     if fields:
         logger.warning(
