@@ -50,6 +50,7 @@ class Settings:
     distributor_views: tuple[str, ...] = ("MANUFACTURING",)
     restate_from: date | None = None
     sales_periods: tuple[str, ...] = ()
+    archive_retention_days: int | None = None
 
     @property
     def inbox_dir(self) -> Path:
@@ -179,6 +180,18 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
     unknown_periods = [period for period in sales_periods if period not in ("DAY", "WEEK", "MONTH")]
     if unknown_periods:
         raise SettingsError(f"[acorn] sales_periods lists {unknown_periods!r}; use DAY, WEEK or MONTH")
+    # Days of raw archive to keep; unset keeps every response.
+    retention = env.get("ACORN_ARCHIVE_RETENTION_DAYS", config.get("archive_retention_days"))
+    try:
+        retention = None if retention in (None, "") else int(retention)
+    except ValueError:
+        raise SettingsError(
+            f"archive_retention_days {retention!r} is not a whole number of days; set e.g. 400, or remove it"
+        ) from None
+    if retention is not None and retention < 1:
+        raise SettingsError(
+            f"archive_retention_days is {retention}; keep at least 1 day, or remove the setting to keep everything"
+        )
     restate_from = env.get("ACORN_RESTATE_FROM", config.get("restate_from"))
     if isinstance(restate_from, str):
         try:
@@ -207,4 +220,5 @@ def load_settings(home: Path | None = None, environ: dict[str, str] | None = Non
         distributor_views=distributor_views,
         restate_from=restate_from,
         sales_periods=sales_periods,
+        archive_retention_days=retention,
     )

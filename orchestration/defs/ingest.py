@@ -1,5 +1,7 @@
 """dlt loads as Dagster assets: the vendor API feeds and the vendor's own export files."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
@@ -8,6 +10,7 @@ from orchestration.resources import POOL, AcornResource
 from orchestration.settings import load_settings
 from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
+from sources.spapi.archive import prune_archive
 from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
 from sources.vendor_api.settings import report_feeds, sales_feeds
@@ -77,6 +80,10 @@ def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource
     pipeline = _pipeline("vendor_api", acorn)
     results = list(dlt.run(context=context, dlt_source=_vendor_source(acorn), dlt_pipeline=pipeline))
     yield from _with_report_outcomes(results, last_run_outcomes(pipeline.state))
+    settings = acorn.settings()
+    if settings.archive_retention_days is not None:
+        removed = prune_archive(settings.archive_dir, settings.archive_retention_days, datetime.now(UTC).date())
+        context.log.info(f"raw archive: removed {len(removed)} day folders older than {settings.archive_retention_days} days")
 
 
 def _with_report_outcomes(results, outcomes: list[dict]):

@@ -6,9 +6,10 @@ adds one gzip member, which gzip readers (`gzip.open`, `zcat`) read as one strea
 
 import gzip
 import json
+import shutil
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,23 @@ def read_archive(path: Path) -> list[dict[str, Any]]:
     """Read every record of one archive file."""
     with gzip.open(path, "rt", encoding="utf-8") as stream:
         return [json.loads(line) for line in stream if line.strip()]
+
+
+def prune_archive(archive_dir: Path, keep_days: int, today: date) -> list[Path]:
+    """Delete the day folders received more than `keep_days` days before `today`; return them.
+
+    Only folders named `yyyy-mm-dd` are touched, so other files in the folder stay.
+    """
+    if keep_days < 1:
+        raise ValueError(f"archive retention is {keep_days} days; keep at least 1 day, or set no retention")
+    oldest = today - timedelta(days=keep_days)
+    removed = []
+    for folder in sorted(Path(archive_dir).glob("????-??-??")):
+        try:
+            received = date.fromisoformat(folder.name)
+        except ValueError:
+            continue
+        if folder.is_dir() and received < oldest:
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed

@@ -44,3 +44,12 @@ def test_restatement_date_from_environment(tmp_path):
     assert load_settings(tmp_path, environ={"ACORN_RESTATE_FROM": "2026-10-04"}).restate_from == date(2026, 10, 4)
     with pytest.raises(SettingsError, match="restate_from 'last week' is not a YYYY-MM-DD date"):
         load_settings(tmp_path, environ={"ACORN_RESTATE_FROM": "last week"})
+
+
+def test_archive_retention_read_and_checked(tmp_path):
+    assert load_settings(tmp_path, environ={}).archive_retention_days is None
+    assert load_settings(tmp_path, environ={"ACORN_ARCHIVE_RETENTION_DAYS": "400"}).archive_retention_days == 400
+    with pytest.raises(SettingsError, match="archive_retention_days 'a year' is not a whole number of days"):
+        load_settings(tmp_path, environ={"ACORN_ARCHIVE_RETENTION_DAYS": "a year"})
+    with pytest.raises(SettingsError, match="archive_retention_days is 0; keep at least 1 day"):
+        load_settings(tmp_path, environ={"ACORN_ARCHIVE_RETENTION_DAYS": "0"})
