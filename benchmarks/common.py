@@ -7,7 +7,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,18 +51,8 @@ class Figure:
         return data
 
 
-def repeat(times: int, measure: Callable[[], float]) -> list[float]:
-    return [measure() for _ in range(times)]
-
-
-def timed(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
 def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of an acorn process writing into its own data folder."""
+    """Return the environment of an acorn process that writes into its own data folder."""
     env = {
         **os.environ,
         "ACORN_HOME": str(PROJECT_ROOT),

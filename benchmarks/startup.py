@@ -1,4 +1,4 @@
-"""Time to import the Dagster definitions, and from `acorn ui` to the UI answering."""
+"""Time to import the Dagster definitions, and from `acorn ui` until the UI responds."""
 
 import os
 import signal
@@ -35,14 +35,14 @@ def _ui_ready_seconds(env: dict[str, str]) -> float:
     try:
         while time.perf_counter() - started < UI_TIMEOUT_SECONDS:
             if process.poll() is not None:
-                raise RuntimeError(f"acorn ui exited with {process.returncode} before answering")
+                raise RuntimeError(f"acorn ui exited with {process.returncode} before the UI responded")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as response:
                     if response.status == 200:
                         return time.perf_counter() - started
             except OSError:
                 time.sleep(0.25)
-        raise RuntimeError(f"the UI did not answer on port {port} within {UI_TIMEOUT_SECONDS} s")
+        raise RuntimeError(f"the UI did not respond on port {port} within {UI_TIMEOUT_SECONDS} s")
     finally:
         _stop_group(process)
 
