@@ -176,24 +176,3 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         lines.append("failed steps: " + ", ".join(summary.failed_steps))
     print("\n".join(lines))
     return 0 if summary.success and not summary.checks_failed else 1
-
-
-def print_outbound(settings: Settings, state: str | None = None) -> int:
-    if not settings.warehouse_path.exists():
-        print(f"no warehouse at {settings.warehouse_path}; run 'acorn run' first")
-        return 1
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        query = (
-            "select document_id, state, coalesce(transaction_id, ''), coalesce(hold_reason, ''), "
-            "coalesce(errors, ''), updated_at from outbound.documents"
-        )
-        params = []
-        if state:
-            query += " where state = ?"
-            params.append(state)
-        rows = con.execute(query + " order by document_type, document_id", params).fetchall()
-    for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
-        reason = hold_reason or errors
-        print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
-    print(f"{len(rows)} documents")
-    return 0

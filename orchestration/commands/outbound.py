@@ -17,13 +17,13 @@ import duckdb
 
 from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import OutboundSettings, load_outbound_settings
-from orchestration.outbound.ledger import RELEASABLE, RETIRABLE, Ledger, LedgerError
+from orchestration.outbound.ledger import RELEASABLE, RETIRABLE, STATES, Ledger, LedgerError
 from orchestration.settings import Settings, load_settings
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     outbound = subparsers.add_parser("outbound", help="list outbound documents by state, with their reasons")
-    outbound.add_argument("--state", help="only documents in this state (e.g. held, needs_review, failure)")
+    outbound.add_argument("--state", choices=STATES, help="only documents in this state (e.g. held, needs_review, failure)")
     outbound.set_defaults(handler=command_list)
     actions = outbound.add_subparsers(dest="outbound_command", metavar="{review,alerts}")
     review = actions.add_parser(
@@ -94,6 +94,8 @@ def list_documents(settings: Settings, state: str | None = None) -> int:
             query += " where state = ?"
             params.append(state)
         rows = con.execute(query + " order by document_type, document_id", params).fetchall()
+    if rows:
+        print(f"{'document':<45} {'state':<13} {'transaction':<52} {'updated (UTC)':<16} reason")
     for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
         reason = hold_reason or errors
         print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
