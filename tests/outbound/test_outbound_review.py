@@ -62,17 +62,26 @@ def test_listing_by_state_shows_the_reason(home, capsys):
     assert main(["outbound", "--state", "held"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("invoice:INV1")
-    assert lines[0].endswith("netCost 8.75 differs from PO netCost 8.50 on line 1")
-    assert lines[1] == "1 documents"
+    assert len(lines) == 3
+    assert lines[0].split() == ["document", "state", "transaction", "updated", "(UTC)", "reason"]
+    assert lines[1].startswith("invoice:INV1")
+    assert lines[1].endswith("netCost 8.75 differs from PO netCost 8.50 on line 1")
+    assert lines[2] == "1 documents"
+
+
+def test_listing_unknown_state_is_rejected(home, capsys):
+    with pytest.raises(SystemExit):
+        main(["outbound", "--state", "sent"])
+
+    assert "invalid choice: 'sent'" in capsys.readouterr().err
 
 
 def test_listing_every_document(home, capsys):
     assert main(["outbound"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[:2] for line in lines[:-1]] == [
+    assert lines[0].startswith("document")
+    assert [line.split()[:2] for line in lines[1:-1]] == [
         ["invoice:INV1", "held"],
         ["invoice:INV2", "needs_review"],
         ["invoice:INV3", "accepted"],
