@@ -32,7 +32,7 @@ STATES = (
     "retired",
 )
 
-# Which state may follow which. A document never goes back to `submitting` once it has left it,
+# Allowed next states for each state. A document never goes back to `submitting` once it has left it,
 # except through a person's review (`needs_review` or `held` -> `validated`).
 TRANSITIONS = {
     "built": {"validated", "held"},

@@ -181,7 +181,7 @@ def record_and_submit(
     planned: Iterable[PlannedDocument],
     on_event: Callable[[str], None] = log.info,
 ) -> OutboundSummary:
-    """Record new documents, hold the ones that break a rule and send the rest exactly once."""
+    """Record new documents, hold the ones that break a rule and send each of the rest at most once."""
     summary = OutboundSummary(kind=kind.name)
     summary.recovered = ledger.recover_interrupted()
     for document_id in summary.recovered:

@@ -11,7 +11,7 @@ from sources.spapi.exceptions import SpApiError
 
 
 class FakeClient:
-    """Records every submission like the receiving end would, and answers transaction polls."""
+    """Records every submission as the receiving end would, and returns transaction statuses."""
 
     def __init__(self, fail_with: Exception | None = None, crash_after_post: bool = False, verdicts=None):
         self.received: list[dict] = []
