@@ -1,0 +1,41 @@
+"""The acorn command's checks before it runs anything."""
+
+import os
+
+import pytest
+
+from orchestration.cli import main
+
+
+@pytest.fixture(autouse=True)
+def restore_environment(monkeypatch):
+    """acorn sets process-wide variables (PATH, ACORN_WAREHOUSE, ...); put them back afterwards."""
+    for key in ("PATH", "ACORN_HOME", "ACORN_WAREHOUSE", "DAGSTER_HOME", "ACORN_SANDBOX_SEED", "ACORN_SANDBOX_PROFILE"):
+        if key in os.environ:
+            monkeypatch.setenv(key, os.environ[key])
+        else:
+            monkeypatch.delenv(key, raising=False)
+
+
+def test_run_without_credentials_stops_early(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACORN_TARGET", "amazon")
+    monkeypatch.setenv("ACORN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    for key in ("ACORN_LWA_CLIENT_ID", "ACORN_LWA_CLIENT_SECRET", "ACORN_LWA_REFRESH_TOKEN", "ACORN_SANDBOX_URL"):
+        monkeypatch.delenv(key, raising=False)
+
+    assert main(["run"]) == 2
+
+    error = capsys.readouterr().err
+    assert "missing Login with Amazon credentials for target 'amazon'" in error
+    assert "ACORN_LWA_REFRESH_TOKEN" in error
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_unknown_target_is_rejected(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACORN_TARGET", "production")
+    monkeypatch.setenv("ACORN_DATA_DIR", str(tmp_path))
+
+    assert main(["run"]) == 2
+
+    assert "target 'production' is not one of sandbox, amazon" in capsys.readouterr().err
