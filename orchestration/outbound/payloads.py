@@ -413,7 +413,11 @@ def check_invoice(header: Row, lines: Sequence[Row]) -> list[str]:
 
     line_amounts = Decimal(0)
     for line in sorted(lines, key=lambda row: row["invoice_line_number"]):
-        reasons.extend(_invoice_line_reasons(line))
+        line_reasons = _invoice_line_reasons(line)
+        if line.get("hold_reason") and line["hold_reason"] in (header.get("hold_reason") or ""):
+            # The invoice model repeats its line reasons in the header; say each once.
+            line_reasons = [reason for reason in line_reasons if "held by outbound_invoice_lines" not in reason]
+        reasons.extend(line_reasons)
         line_amounts += _zero_if_none(line.get("line_amount"))
 
     missing = [column for column in INVOICE_TOTAL_COLUMNS if header.get(column) is None]

@@ -913,6 +913,16 @@ def test_check_invoice_reports_line_hold_and_sum():
     ]
 
 
+def test_check_invoice_states_a_model_reason_once():
+    lines = invoice_lines()
+    lines[0]["hold_reason"] = "netCost 8.75 differs from PO netCost 8.50 on line 1"
+    header = invoice_header(hold_reason="netCost 8.75 differs from PO netCost 8.50 on line 1")
+
+    reasons = payloads.check_invoice(header, lines)
+
+    assert reasons == ["held by outbound_invoices: netCost 8.75 differs from PO netCost 8.50 on line 1"]
+
+
 def test_builders_leave_rows_unchanged():
     lines = invoice_lines()
     before = copy.deepcopy(lines)
