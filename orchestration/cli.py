@@ -74,7 +74,7 @@ def target_api(settings: Settings) -> Iterator[Settings]:
         "inbox_dir": settings.inbox_dir,
         "port": 0,
     }
-    # The sandbox keeps what it was sent, so the next run sees the consequences of this one.
+    # The sandbox records what it was sent, so the next run gets the consequences of this one.
     config_fields["state_file"] = settings.data_dir / "sandbox" / "state.jsonl"
     scenario_file = os.environ.get("ACORN_SANDBOX_SCENARIO")
     if scenario_file:

@@ -1,6 +1,6 @@
 """The dbt project that the Dagster definitions load.
 
-This module holds the `DbtProject` only, without the `@dbt_assets`, so that
+This module contains the `DbtProject` only, without the `@dbt_assets`, so that
 `dagster-dbt project prepare-and-package --file orchestration/project.py` can build the manifest
 before anything imports the asset definitions.
 """

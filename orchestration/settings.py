@@ -1,4 +1,4 @@
-"""Which environment is running and where its files live.
+"""The running environment (sandbox or Amazon) and the location of its files.
 
 Settings come from the `[acorn]` table of `.dlt/config.toml`, then from `ACORN_*` environment
 variables, which win. Credentials for Amazon come from `.dlt/secrets.toml` or the environment

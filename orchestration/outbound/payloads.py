@@ -415,7 +415,7 @@ def check_invoice(header: Row, lines: Sequence[Row]) -> list[str]:
     for line in sorted(lines, key=lambda row: row["invoice_line_number"]):
         line_reasons = _invoice_line_reasons(line)
         if line.get("hold_reason") and line["hold_reason"] in (header.get("hold_reason") or ""):
-            # The invoice model repeats its line reasons in the header; say each once.
+            # The invoice model repeats its line reasons in the header, so state each reason once.
             line_reasons = [reason for reason in line_reasons if "held by outbound_invoice_lines" not in reason]
         reasons.extend(line_reasons)
         line_amounts += _zero_if_none(line.get("line_amount"))
