@@ -51,6 +51,21 @@ class Figure:
         return data
 
 
+def sandbox_client(base_url: str, **options):
+    """Return an SP-API client for a sandbox at `base_url`, logged in with its made-up credentials."""
+    from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+    from sources.spapi.client import SpApiClient
+
+    return SpApiClient(
+        endpoint=base_url,
+        token_url=base_url + "/auth/o2/token",
+        client_id=SANDBOX_CLIENT_ID,
+        client_secret=SANDBOX_CLIENT_SECRET,
+        refresh_token=SANDBOX_REFRESH_TOKEN,
+        **options,
+    )
+
+
 def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:
     """Return the environment of an acorn process that writes into its own data folder."""
     env = {

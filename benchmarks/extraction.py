@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Figure
-from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, SandboxConfig, SandboxServer
+from benchmarks.common import Figure, sandbox_client
+from sandbox import SandboxConfig, SandboxServer
 from sources.pipeline import make_pipeline
 from sources.spapi.client import SpApiClient
 from sources.spapi.settings import DEFAULT_RATE_LIMITS, RateLimit
@@ -49,15 +49,7 @@ def measure(profile: str, repeat: int) -> list[Figure]:
             with SandboxServer(config) as server:
 
                 def client() -> SpApiClient:
-                    return SpApiClient(
-                        endpoint=server.base_url,
-                        token_url=server.base_url + "/auth/o2/token",
-                        client_id=SANDBOX_CLIENT_ID,
-                        client_secret=SANDBOX_CLIENT_SECRET,
-                        refresh_token=SANDBOX_REFRESH_TOKEN,
-                        archive_dir=scratch / "archive",
-                        rate_limits=limits,
-                    )
+                    return sandbox_client(server.base_url, archive_dir=scratch / "archive", rate_limits=limits)
 
                 pipeline = make_pipeline(scratch / "w.duckdb", scratch / "pipelines", pipeline_name="bench_extract")
                 started = time.perf_counter()

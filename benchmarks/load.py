@@ -12,10 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.common import Figure
-from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, SandboxConfig, SandboxServer
+from benchmarks.common import Figure, sandbox_client
+from sandbox import SandboxConfig, SandboxServer
 from sources.pipeline import make_pipeline
-from sources.spapi.client import SpApiClient
 from sources.vendor_api import vendor_api_source
 
 WINDOW = timedelta(days=7)
@@ -45,15 +44,7 @@ def fetch_orders(profile: str, inbox: Path) -> list[dict]:
     config = SandboxConfig(profile=profile, inbox_dir=inbox, throttle=False)
     orders: dict[str, dict] = {}
     with SandboxServer(config) as server:
-        client = SpApiClient(
-            endpoint=server.base_url,
-            token_url=server.base_url + "/auth/o2/token",
-            client_id=SANDBOX_CLIENT_ID,
-            client_secret=SANDBOX_CLIENT_SECRET,
-            refresh_token=SANDBOX_REFRESH_TOKEN,
-            archive_dir=None,
-        )
-        with client:
+        with sandbox_client(server.base_url, archive_dir=None) as client:
             end = datetime.now(UTC)
             start = end - timedelta(days=179)
             while start < end:

@@ -100,14 +100,9 @@ def command_run(args: argparse.Namespace) -> int:
     prepare_environment(settings)
     started = time.monotonic()
     with target_api(settings) as settings:
-        missing = [key for key, value in settings.credentials.items() if not value]
-        if missing:
-            raise SettingsError(
-                f"missing Login with Amazon credentials for target {settings.target!r}: {', '.join(missing)}; "
-                "put them in .dlt/secrets.toml under [sources.vendor_api.credentials] (see "
-                ".dlt/example.secrets.toml) or set "
-                + ", ".join(f"ACORN_LWA_{key.upper()}" for key in missing)
-            )
+        problem = settings.missing_credentials_message()
+        if problem:
+            raise SettingsError(problem)
         from orchestration.project import prepare_manifest
 
         prepare_manifest()

@@ -25,13 +25,9 @@ class AcornResource(dg.ConfigurableResource):
     def client(self) -> SpApiClient:
         settings = self.settings()
         credentials = settings.credentials
-        missing = [key for key, value in credentials.items() if not value]
-        if missing:
-            raise dg.Failure(
-                f"missing Login with Amazon credentials: {', '.join(missing)}; put them in "
-                ".dlt/secrets.toml under [sources.vendor_api.credentials] or set "
-                + ", ".join(f"ACORN_LWA_{key.upper()}" for key in missing)
-            )
+        problem = settings.missing_credentials_message()
+        if problem:
+            raise dg.Failure(problem)
         return SpApiClient(
             endpoint=settings.endpoint,
             token_url=settings.token_url,

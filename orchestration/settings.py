@@ -100,6 +100,17 @@ class Settings:
             "ACORN_LWA_CLIENT_SECRET, then update [acorn] client_secret_expires_on"
         )
 
+    def missing_credentials_message(self) -> str | None:
+        """Return why the Login with Amazon credentials cannot be used, or None when all are set."""
+        missing = [key for key, value in self.credentials.items() if not value]
+        if not missing:
+            return None
+        return (
+            f"missing Login with Amazon credentials for target {self.target!r}: {', '.join(missing)}; "
+            "put them in .dlt/secrets.toml under [sources.vendor_api.credentials] (see "
+            ".dlt/example.secrets.toml) or set " + ", ".join(f"ACORN_LWA_{key.upper()}" for key in missing)
+        )
+
     def describe(self) -> dict[str, str]:
         """Return the settings without credentials, for logs and run summaries."""
         return {
