@@ -40,7 +40,7 @@ class FaultSettings:
     the connection. `slow_share` delays a share of the calls by `slow_seconds`.
     `duplicate_share` repeats one record in a share of the listing pages, and
     `shuffle_share` returns the records of a share of the pages out of order.
-    `reject_next_token_once` answers each nextToken once with 400 InvalidInput.
+    `reject_next_token_once` rejects each nextToken once with 400 InvalidInput.
     `token_revoked_after_seconds` rejects access tokens that old with 403, although LWA
     said they last longer. `report_outcome` ends every new report FATAL or CANCELLED, or
     keeps it IN_QUEUE for ever. `transactions_stuck` keeps new transactions in Processing

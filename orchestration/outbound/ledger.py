@@ -251,7 +251,7 @@ class Ledger:
         return "validated"
 
     def release(self, document_id: str, note: str | None = None) -> LedgerEntry:
-        """A person's decision to send a held or needs-review document on the next run."""
+        """Record a person's decision to send a held or needs-review document on the next run."""
         entry = self._reviewable(document_id, RELEASABLE, "released")
         detail = "released by review: the next run sends it"
         if entry.state == "needs_review" and entry.transaction_id is None:
@@ -260,7 +260,7 @@ class Ledger:
         return self.get(document_id)
 
     def retire(self, document_id: str, note: str | None = None) -> LedgerEntry:
-        """A person's decision never to send a document; it stays in the ledger as retired."""
+        """Record a person's decision never to send a document, which stays in the ledger as retired."""
         self._reviewable(document_id, RETIRABLE, "retired")
         self.transition(document_id, "retired", _with_note("retired by review: never sent", note))
         return self.get(document_id)

@@ -116,7 +116,7 @@ def _last_per_key(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict
 
 @dlt.source(name="vendor_api", max_table_nesting=0)
 def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[DltResource]:
-    """The raw tables of `raw_vendor`, from the archived responses under `archive_dir`."""
+    """Rebuild the raw tables of `raw_vendor` from the archived responses under `archive_dir`."""
     if not Path(archive_dir).is_dir():
         raise ValueError(f"archive folder {archive_dir} does not exist; check ACORN_DATA_DIR or the archive path")
     if not account:

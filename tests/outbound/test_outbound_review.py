@@ -11,7 +11,7 @@ from orchestration.outbound.submit import INVOICE, PlannedDocument, record_and_s
 
 
 class RecordingClient:
-    """Keeps every invoice payload it is sent and answers with numbered transaction ids."""
+    """Keeps every invoice payload it is sent and returns numbered transaction ids."""
 
     def __init__(self, fail_with: Exception | None = None):
         self.received: list[str] = []
@@ -36,7 +36,7 @@ def invoice(number: str, hold_reasons=None) -> PlannedDocument:
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    """A project folder whose warehouse ledger holds one held, one unsent and one accepted invoice."""
+    """A project folder whose warehouse ledger contains one held, one unsent and one accepted invoice."""
     monkeypatch.setenv("ACORN_HOME", str(tmp_path))
     monkeypatch.setenv("ACORN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ACORN_WAREHOUSE", raising=False)
