@@ -27,6 +27,7 @@ Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -82,6 +83,12 @@ FULFILMENT_CENTRES = (
     FulfilmentCentre("MDW2", "Joliet", "IL", "60433", "400 Sandbox Commerce Way"),
     FulfilmentCentre("BFI4", "Kent", "WA", "98032", "500 Sandbox Commerce Way"),
     FulfilmentCentre("TPA1", "Ruskin", "FL", "33570", "600 Sandbox Commerce Way"),
+    FulfilmentCentre("ONT8", "Moreno Valley", "CA", "92551", "700 Sandbox Commerce Way"),
+    FulfilmentCentre("DFW7", "Fort Worth", "TX", "76177", "800 Sandbox Commerce Way"),
+    FulfilmentCentre("ATL6", "East Point", "GA", "30344", "900 Sandbox Commerce Way"),
+    FulfilmentCentre("CLT2", "Charlotte", "NC", "28214", "1000 Sandbox Commerce Way"),
+    FulfilmentCentre("IND9", "Greenwood", "IN", "46143", "1100 Sandbox Commerce Way"),
+    FulfilmentCentre("BWI2", "Baltimore", "MD", "21224", "1200 Sandbox Commerce Way"),
 )
 
 _MATERIALS = ("Bamboo", "Stainless Steel", "Ceramic", "Cast Iron", "Silicone", "Glass", "Oak", "Copper")
@@ -240,12 +247,10 @@ class _ScenarioBuilder:
         required: tuple[Product, ...] = (),
     ) -> PurchaseOrder:
         rng = self.rng
-        number = random_purchase_order_number(rng)
-        while number in self.orders:
-            number = random_purchase_order_number(rng)
+        number = self._order_number()
 
         line_count = rng.randint(*self.settings.lines_per_order)
-        candidates = [product for product in pool if product not in required]
+        candidates = [product for product in pool if product not in required] if required else pool
         extra = max(0, min(len(candidates), line_count - len(required)))
         chosen = list(required) + rng.sample(candidates, extra)
         chosen.sort(key=lambda product: self.product_index[product.asin])
@@ -265,6 +270,15 @@ class _ScenarioBuilder:
         )
         self.orders[number] = order
         return order
+
+    def _order_number(self) -> str:
+        number = random_purchase_order_number(self.rng)
+        while number in self.orders:
+            number = random_purchase_order_number(self.rng)
+        return number
+
+    def _shipment_id(self, order: PurchaseOrder, shipped_at: datetime) -> str:
+        return f"ACRN-{shipped_at:%y%m%d}-{self.shipment_count:04d}"
 
     @staticmethod
     def _at(day: date) -> datetime:
@@ -326,32 +340,43 @@ class _ScenarioBuilder:
 
     def _make_history(self) -> None:
         history_pool = [product for product in self.products if product.in_catalogue]
-        centre_count = len(self.centres)
         for weeks_ago in range(self.settings.weeks - 1, 0, -1):
             for centre_index, centre in enumerate(self.centres):
                 created = self._moment(7 * weeks_ago + centre_index % 3, self.rng.randint(5, 11), self.rng.randint(0, 59))
-                planted: dict[str, str] = {}
-                required: tuple[Product, ...] = ()
-                if weeks_ago == 5 and centre_index == 0:
-                    required = (self._planted(_SHORT_RECEIPT_PRODUCT),)
-                elif weeks_ago == 3 and centre_index == 1 % centre_count:
-                    required = (self._planted(_CANCELLED_PRODUCT),)
-                order = self._new_order(centre, created, history_pool, required)
-                if required:
-                    line = self._line_for(order, required[0])
-                    if required[0] is self._planted(_SHORT_RECEIPT_PRODUCT):
-                        self._set_quantity(line, CASES, 12, 10)
-                        planted[line.item_sequence_number] = TAG_SHORT_RECEIPT
-                    else:
-                        self._set_quantity(line, EACHES, 1, 48)
-                        line.cancelled_amount = 12
-                        line.cancelled_at = created + timedelta(hours=10)
-                        order.touch(line.cancelled_at)
-                        planted[line.item_sequence_number] = TAG_CANCELLED
-                    line.tags.append(planted[line.item_sequence_number])
-                self._acknowledge_history(order, planted)
-                self._ship_and_receive_history(order, weeks_ago, planted)
-                self._close_history_order(order)
+                self._make_history_order(centre_index, created, weeks_ago, history_pool, may_plant=True)
+
+    def _make_history_order(
+        self, centre_index: int, created: datetime, weeks_ago: int, pool: list[Product], may_plant: bool
+    ) -> PurchaseOrder:
+        """Create a PO at `created` and play its whole life: acknowledgement, shipment, receipts, closing.
+
+        With `may_plant`, the PO of the first centre 5 weeks ago carries the short receipt and
+        the PO of the second centre 3 weeks ago the cancellation.
+        """
+        centre_count = len(self.centres)
+        planted: dict[str, str] = {}
+        required: tuple[Product, ...] = ()
+        if may_plant and weeks_ago == 5 and centre_index == 0:
+            required = (self._planted(_SHORT_RECEIPT_PRODUCT),)
+        elif may_plant and weeks_ago == 3 and centre_index == 1 % centre_count:
+            required = (self._planted(_CANCELLED_PRODUCT),)
+        order = self._new_order(self.centres[centre_index], created, pool, required)
+        if required:
+            line = self._line_for(order, required[0])
+            if required[0] is self._planted(_SHORT_RECEIPT_PRODUCT):
+                self._set_quantity(line, CASES, 12, 10)
+                planted[line.item_sequence_number] = TAG_SHORT_RECEIPT
+            else:
+                self._set_quantity(line, EACHES, 1, 48)
+                line.cancelled_amount = 12
+                line.cancelled_at = created + timedelta(hours=10)
+                order.touch(line.cancelled_at)
+                planted[line.item_sequence_number] = TAG_CANCELLED
+            line.tags.append(planted[line.item_sequence_number])
+        self._acknowledge_history(order, planted)
+        self._ship_and_receive_history(order, weeks_ago, planted)
+        self._close_history_order(order)
+        return order
 
     def _acknowledge_history(self, order: PurchaseOrder, planted: dict[str, str]) -> None:
         rng = self.rng
@@ -476,6 +501,7 @@ class _ScenarioBuilder:
             return None
 
         self.shipment_count += 1
+        shipment_id = self._shipment_id(order, shipped_at)
         carton_count = len(contents)
         if carton_count <= 6:
             shipment_type, carrier = "SmallParcel", "UPSN"
@@ -487,7 +513,7 @@ class _ScenarioBuilder:
             reference = str(rng.randint(10**9, 10**10 - 1))
             bill_of_lading = f"ACRNBOL{rng.randint(10**7, 10**8 - 1)}"
         shipment = Shipment(
-            shipment_id=f"ACRN-{shipped_at:%y%m%d}-{self.shipment_count:04d}",
+            shipment_id=shipment_id,
             ship_date=shipped_at,
             shipment_type=shipment_type,
             carrier_scac=carrier,
@@ -569,15 +595,18 @@ class _ScenarioBuilder:
 
     # -- forecasts, inventory, stock --------------------------------------------
 
-    def _make_forecasts(self) -> tuple[list[date], list[ForecastRow]]:
+    def _make_forecasts(
+        self, generation_count: int | None = None, horizon_weeks: int = FORECAST_WEEKS
+    ) -> tuple[list[date], list[ForecastRow]]:
+        """Weekly forecasts of `horizon_weeks`, generated each Sunday (by default once a week of history)."""
         rng = self.rng
         latest_sunday = self.today - timedelta(days=(self.today.weekday() + 1) % 7)
-        weeks = self.settings.weeks
-        generation_dates = [latest_sunday - timedelta(weeks=offset) for offset in range(weeks - 1, -1, -1)]
+        count = self.settings.weeks if generation_count is None else generation_count
+        generation_dates = [latest_sunday - timedelta(weeks=offset) for offset in range(count - 1, -1, -1)]
         rows: list[ForecastRow] = []
         for generation_date in generation_dates:
             for product in self.products:
-                for week in range(FORECAST_WEEKS):
+                for week in range(horizon_weeks):
                     start = generation_date + timedelta(weeks=week)
                     error = rng.gauss(0, 0.04 + 0.006 * week)
                     mean = max(1, round(self._weekly_demand(product, start) * (1 + error) * 100))
@@ -609,79 +638,11 @@ class _ScenarioBuilder:
         return weeks
 
     def _make_inventory(self) -> list[InventoryRow]:
-        rng = self.rng
-        lines_by_asin: dict[str, list[tuple[PurchaseOrder, OrderLine]]] = {}
-        for order in self.orders.values():
-            for line in order.lines:
-                lines_by_asin.setdefault(line.asin, []).append((order, line))
-
-        rows: list[InventoryRow] = []
         weeks = self._inventory_weeks()
-        for product in self.products:
-            if not product.in_catalogue:
-                continue  # Amazon never received it
-            lines = lines_by_asin.get(product.asin, [])
-            sellable = product.weekly_demand * 3
-            for week_index, start in enumerate(weeks):
-                end = start + timedelta(days=6)
-                received_lines = [
-                    (order, line)
-                    for order, line in lines
-                    if line.last_received_at is not None and start <= line.last_received_at.date() <= end
-                ]
-                received = sum(line.received_eaches for _, line in received_lines)
-                open_units = sum(self._open_units_at(order, line, end) for order, line in lines)
-                created_lines = [
-                    line
-                    for order, line in lines
-                    if start <= order.purchase_order_date.date() <= end and line.acknowledged_at is not None
-                ]
-
-                demand = self._weekly_demand(product, start) * rng.uniform(0.85, 1.15)
-                available = sellable + received
-                sold = min(available, round(demand))
-                unsellable = min(available - sold, round(available * rng.uniform(0, 0.02)))
-                sellable_end = available - sold - unsellable
-                unfilled = round(demand * rng.uniform(0, 0.05))
-                aged = round(sellable_end * rng.uniform(0.02, 0.12)) if week_index >= 13 else 0
-                unhealthy = max(0, sellable_end - 8 * product.weekly_demand)
-                cost = product.order_cost
-                rows.append(
-                    InventoryRow(
-                        asin=product.asin,
-                        start_date=start,
-                        end_date=end,
-                        sellable_on_hand_units=sellable_end,
-                        unsellable_on_hand_units=unsellable,
-                        open_purchase_order_units=open_units,
-                        net_received_units=received,
-                        unfilled_customer_ordered_units=unfilled,
-                        aged90_plus_days_sellable_units=aged,
-                        unhealthy_units=unhealthy,
-                        sellable_on_hand_cost=(cost * sellable_end).quantize(CENT),
-                        unsellable_on_hand_cost=(cost * unsellable).quantize(CENT),
-                        net_received_cost=(cost * received).quantize(CENT),
-                        aged90_plus_days_sellable_cost=(cost * aged).quantize(CENT),
-                        unhealthy_cost=(cost * unhealthy).quantize(CENT),
-                        average_vendor_lead_time_days=_average_lead_time(received_lines),
-                        sell_through_rate=_ratio(sold, available),
-                        vendor_confirmation_rate=_ratio(
-                            sum(line.accepted_eaches for line in created_lines),
-                            sum(line.net_ordered_eaches for line in created_lines),
-                        ),
-                    )
-                )
-                sellable = sellable_end
-        return rows
-
-    @staticmethod
-    def _open_units_at(order: PurchaseOrder, line: OrderLine, end: date) -> int:
-        if line.acknowledged_at is None or line.acknowledged_at.date() > end:
-            return 0
-        if order.state == "Closed" and order.state_changed_at is not None and order.state_changed_at.date() <= end:
-            return 0
-        received = line.received_eaches if line.last_received_at and line.last_received_at.date() <= end else 0
-        return max(0, line.expected_eaches - received)
+        tally = InventoryTally(weeks)
+        for order in self.orders.values():
+            tally.add(order)
+        return make_inventory_rows(self.rng, self.products, weeks, tally, self._weekly_demand)
 
     def _make_stock(self) -> list[StockRow]:
         rng = self.rng
@@ -714,18 +675,148 @@ class _ScenarioBuilder:
         return rows
 
 
+class InventoryTally:
+    """Per ASIN and inventory week: eaches received, open on POs at the week's end, and confirmed.
+
+    A line counts as received in the week of its last receipt (with everything it received),
+    as open from the week of its acknowledgement until the week its PO closes (less what it
+    received once that is in), and in the confirmation rate of the week its PO was created.
+    """
+
+    def __init__(self, weeks: list[date]) -> None:
+        self.first = weeks[0] if weeks else date.min
+        self.count = len(weeks)
+        self.received: dict[str, list[int]] = {}
+        self.lead_days: dict[str, list[list[Decimal]]] = {}
+        self.open_steps: dict[str, list[int]] = {}
+        self.accepted: dict[str, list[int]] = {}
+        self.ordered: dict[str, list[int]] = {}
+
+    def _week_of(self, day: date) -> int:
+        """Index of the week that contains `day`, or -1 outside the weeks."""
+        index = (day - self.first).days // 7
+        return index if 0 <= index < self.count else -1
+
+    def _first_week_ending_on_or_after(self, day: date) -> int:
+        days_after_first_end = (day - self.first).days - 6
+        return min(self.count, max(0, -(-days_after_first_end // 7)))
+
+    def _series(self, table: dict[str, list[int]], asin: str, length: int) -> list[int]:
+        series = table.get(asin)
+        if series is None:
+            series = table[asin] = [0] * length
+        return series
+
+    def add(self, order: PurchaseOrder) -> None:
+        count = self.count
+        created_week = self._week_of(order.purchase_order_date.date())
+        closed_week = count
+        if order.state == "Closed" and order.state_changed_at is not None:
+            closed_week = self._first_week_ending_on_or_after(order.state_changed_at.date())
+        for line in order.lines:
+            asin = line.asin
+            if line.last_received_at is not None:
+                week = self._week_of(line.last_received_at.date())
+                if week >= 0:
+                    self._series(self.received, asin, count)[week] += line.received_eaches
+                    lead = self.lead_days.setdefault(asin, [[] for _ in range(count)])
+                    seconds = (line.last_received_at - order.purchase_order_date).total_seconds()
+                    lead[week].append(Decimal(seconds) / 86400)
+            if line.acknowledged_at is None:
+                continue
+            if created_week >= 0:
+                self._series(self.accepted, asin, count)[created_week] += line.accepted_eaches
+                self._series(self.ordered, asin, count)[created_week] += line.net_ordered_eaches
+            acknowledged_week = self._first_week_ending_on_or_after(line.acknowledged_at.date())
+            received_week = count
+            if line.last_received_at is not None:
+                received_week = self._first_week_ending_on_or_after(line.last_received_at.date())
+            steps = self._series(self.open_steps, asin, count + 1)
+            before_receipt = max(0, line.expected_eaches)
+            after_receipt = max(0, line.expected_eaches - line.received_eaches)
+            self._step(steps, acknowledged_week, min(closed_week, received_week), before_receipt)
+            self._step(steps, max(acknowledged_week, received_week), closed_week, after_receipt)
+
+    @staticmethod
+    def _step(steps: list[int], first: int, stop: int, amount: int) -> None:
+        if first < stop and amount:
+            steps[first] += amount
+            steps[stop] -= amount
+
+    def open_units(self, asin: str) -> list[int]:
+        steps = self.open_steps.get(asin, [0] * (self.count + 1))
+        running, series = 0, []
+        for index in range(self.count):
+            running += steps[index]
+            series.append(running)
+        return series
+
+
+def make_inventory_rows(
+    rng: random.Random,
+    products: list[Product],
+    weeks: list[date],
+    tally: InventoryTally,
+    weekly_demand: Callable[[Product, date], float],
+) -> list[InventoryRow]:
+    """Play each catalogue ASIN's weekly stock forward from the tallied receipts and open POs."""
+    rows: list[InventoryRow] = []
+    empty = [0] * len(weeks)
+    for product in products:
+        if not product.in_catalogue:
+            continue  # Amazon never received it
+        asin = product.asin
+        received_by_week = tally.received.get(asin, empty)
+        lead_by_week = tally.lead_days.get(asin)
+        open_by_week = tally.open_units(asin)
+        accepted_by_week = tally.accepted.get(asin, empty)
+        ordered_by_week = tally.ordered.get(asin, empty)
+        sellable = product.weekly_demand * 3
+        for week_index, start in enumerate(weeks):
+            end = start + timedelta(days=6)
+            received = received_by_week[week_index]
+            demand = weekly_demand(product, start) * rng.uniform(0.85, 1.15)
+            available = sellable + received
+            sold = min(available, round(demand))
+            unsellable = min(available - sold, round(available * rng.uniform(0, 0.02)))
+            sellable_end = available - sold - unsellable
+            unfilled = round(demand * rng.uniform(0, 0.05))
+            aged = round(sellable_end * rng.uniform(0.02, 0.12)) if week_index >= 13 else 0
+            unhealthy = max(0, sellable_end - 8 * product.weekly_demand)
+            cost = product.order_cost
+            rows.append(
+                InventoryRow(
+                    asin=asin,
+                    start_date=start,
+                    end_date=end,
+                    sellable_on_hand_units=sellable_end,
+                    unsellable_on_hand_units=unsellable,
+                    open_purchase_order_units=open_by_week[week_index],
+                    net_received_units=received,
+                    unfilled_customer_ordered_units=unfilled,
+                    aged90_plus_days_sellable_units=aged,
+                    unhealthy_units=unhealthy,
+                    sellable_on_hand_cost=(cost * sellable_end).quantize(CENT),
+                    unsellable_on_hand_cost=(cost * unsellable).quantize(CENT),
+                    net_received_cost=(cost * received).quantize(CENT),
+                    aged90_plus_days_sellable_cost=(cost * aged).quantize(CENT),
+                    unhealthy_cost=(cost * unhealthy).quantize(CENT),
+                    average_vendor_lead_time_days=_average(lead_by_week[week_index] if lead_by_week else []),
+                    sell_through_rate=_ratio(sold, available),
+                    vendor_confirmation_rate=_ratio(accepted_by_week[week_index], ordered_by_week[week_index]),
+                )
+            )
+            sellable = sellable_end
+    return rows
+
+
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
     if denominator <= 0:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(CENT)
 
 
-def _average_lead_time(received_lines: list[tuple[PurchaseOrder, OrderLine]]) -> Decimal | None:
-    days = [
-        Decimal((line.last_received_at - order.purchase_order_date).total_seconds()) / 86400
-        for order, line in received_lines
-        if line.last_received_at is not None
-    ]
+def _average(days: list[Decimal]) -> Decimal | None:
     if not days:
         return None
     return (sum(days) / len(days)).quantize(Decimal("0.1"))
