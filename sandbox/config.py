@@ -12,7 +12,7 @@ SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.acornsandbox"
 SANDBOX_CLIENT_SECRET = "acorn-sandbox-client-secret-not-a-real-secret"
 SANDBOX_REFRESH_TOKEN = "Atzr|acorn-sandbox-refresh-token"
 
-PROFILES = ("small", "medium")
+PROFILES = ("small", "medium", "large")
 MARKETPLACE_ID = "ATVPDKIKX0DER"  # Amazon.com (US); the sandbox vendor sells only there.
 CURRENCY_CODE = "USD"
 VENDOR_CODE = "ACRNV"

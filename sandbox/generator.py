@@ -129,13 +129,17 @@ class ProfileSettings:
 PROFILE_SETTINGS = {
     "small": ProfileSettings(product_count=12, fulfilment_centre_count=3, weeks=13, lines_per_order=(4, 7)),
     "medium": ProfileSettings(product_count=200, fulfilment_centre_count=6, weeks=26, lines_per_order=(20, 40)),
+    # Generated a partition at a time by sandbox/large.py.
+    "large": ProfileSettings(product_count=5000, fulfilment_centre_count=12, weeks=26, lines_per_order=(15, 25)),
 }
+EAGER_PROFILES = ("small", "medium")
 
 
 def generate_scenario(seed: int, profile: str, today: date) -> Scenario:
     """Generate the scenario for a seed, a profile (`small` or `medium`) and the day it is `today`."""
-    if profile not in PROFILE_SETTINGS:
-        raise ValueError(f"Unknown sandbox profile {profile!r}; use one of {', '.join(PROFILE_SETTINGS)}.")
+    if profile not in EAGER_PROFILES:
+        hint = " The large profile is generated lazily: use sandbox.large.start_large." if profile == "large" else ""
+        raise ValueError(f"Unknown sandbox profile {profile!r}; use one of {', '.join(EAGER_PROFILES)}.{hint}")
     return _ScenarioBuilder(seed, profile, today).build()
 
 
@@ -628,14 +632,7 @@ class _ScenarioBuilder:
         return generation_dates, rows
 
     def _inventory_weeks(self) -> list[date]:
-        first_order_day = min(order.purchase_order_date.date() for order in self.orders.values())
-        start = first_order_day - timedelta(days=(first_order_day.weekday() + 1) % 7)
-        last_end = self.today - timedelta(days=INVENTORY_PUBLICATION_LAG_DAYS)
-        weeks = []
-        while start + timedelta(days=6) <= last_end:
-            weeks.append(start)
-            start += timedelta(weeks=1)
-        return weeks
+        return inventory_weeks(min(order.purchase_order_date.date() for order in self.orders.values()), self.today)
 
     def _make_inventory(self) -> list[InventoryRow]:
         weeks = self._inventory_weeks()
@@ -645,7 +642,6 @@ class _ScenarioBuilder:
         return make_inventory_rows(self.rng, self.products, weeks, tally, self._weekly_demand)
 
     def _make_stock(self) -> list[StockRow]:
-        rng = self.rng
         shipped = {key for shipment in self.shipments for key in shipment.eaches_by_line()}
         reserved_by_sku: dict[str, int] = {}
         for order in self.orders.values():
@@ -654,25 +650,43 @@ class _ScenarioBuilder:
             for line in order.lines:
                 if (order.number, line.item_sequence_number) not in shipped:
                     reserved_by_sku[line.vendor_sku] = reserved_by_sku.get(line.vendor_sku, 0) + line.expected_eaches
-        rows = []
-        for product in self.products:
-            if not product.in_catalogue:
-                continue
-            if product.is_discontinued:
-                on_hand = rng.randint(0, 30)
-            else:
-                on_hand = product.weekly_demand * rng.randint(2, 6)
-            rows.append(
-                StockRow(
-                    snapshot_date=self.today,
-                    warehouse_code=SHIP_FROM_PARTY_ID,
-                    vendor_sku=product.vendor_sku,
-                    asin=product.asin,
-                    on_hand_units=on_hand,
-                    reserved_units=min(on_hand, reserved_by_sku.get(product.vendor_sku, 0)),
-                )
+        return make_stock_rows(self.rng, self.products, self.today, reserved_by_sku)
+
+
+def inventory_weeks(first_order_day: date, today: date) -> list[date]:
+    """Sunday-to-Saturday weeks from the one holding the first PO to the last one Amazon has published."""
+    start = first_order_day - timedelta(days=(first_order_day.weekday() + 1) % 7)
+    last_end = today - timedelta(days=INVENTORY_PUBLICATION_LAG_DAYS)
+    weeks = []
+    while start + timedelta(days=6) <= last_end:
+        weeks.append(start)
+        start += timedelta(weeks=1)
+    return weeks
+
+
+def make_stock_rows(
+    rng: random.Random, products: list[Product], today: date, reserved_by_sku: dict[str, int]
+) -> list[StockRow]:
+    """The vendor's warehouse stock today, less nothing: `reserved_units` shows what open POs hold."""
+    rows = []
+    for product in products:
+        if not product.in_catalogue:
+            continue
+        if product.is_discontinued:
+            on_hand = rng.randint(0, 30)
+        else:
+            on_hand = product.weekly_demand * rng.randint(2, 6)
+        rows.append(
+            StockRow(
+                snapshot_date=today,
+                warehouse_code=SHIP_FROM_PARTY_ID,
+                vendor_sku=product.vendor_sku,
+                asin=product.asin,
+                on_hand_units=on_hand,
+                reserved_units=min(on_hand, reserved_by_sku.get(product.vendor_sku, 0)),
             )
-        return rows
+        )
+    return rows
 
 
 class InventoryTally:

@@ -6,17 +6,15 @@ import string
 # An invented 7-digit GS1 company prefix; real prefixes are assigned by GS1.
 SANDBOX_GS1_COMPANY_PREFIX = "0860012"
 
-_ALPHANUMERIC = string.ascii_uppercase + string.digits
+ALPHANUMERIC = string.ascii_uppercase + string.digits
 
 
 def gs1_check_digit(digits: str) -> int:
     """Compute the GS1 mod-10 check digit for a string of digits (weights 3, 1, 3, ... from the right)."""
     if not digits.isdigit():
         raise ValueError(f"GS1 check digits need digits only; got {digits!r}.")
-    total = 0
-    for position, digit in enumerate(reversed(digits)):
-        weight = 3 if position % 2 == 0 else 1
-        total += int(digit) * weight
+    # From the right, the digits at even positions weigh 3 and the others 1.
+    total = 3 * sum(map(int, digits[::-1][::2])) + sum(map(int, digits[::-1][1::2]))
     return (10 - total % 10) % 10
 
 
@@ -33,9 +31,9 @@ def is_valid_sscc(value: str) -> bool:
 
 
 def random_asin(rng: random.Random) -> str:
-    return "B0" + "".join(rng.choice(_ALPHANUMERIC) for _ in range(8))
+    return "B0" + "".join(rng.choice(ALPHANUMERIC) for _ in range(8))
 
 
 def random_purchase_order_number(rng: random.Random) -> str:
     """Amazon PO numbers are 8-character alphanumeric codes."""
-    return "".join(rng.choice(_ALPHANUMERIC) for _ in range(8))
+    return "".join(rng.choice(ALPHANUMERIC) for _ in range(8))

@@ -1,10 +1,11 @@
 """Write the vendor's own exports (shipments, stock, catalogue) as the CSV files of the inbox."""
 
 import csv
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sandbox.scenario import Scenario
+from sandbox.scenario import Scenario, Shipment
 
 SHIPMENTS_COLUMNS = (
     "shipment_id",
@@ -45,12 +46,19 @@ def format_timestamp(moment: datetime) -> str:
 def write_inbox(scenario: Scenario, inbox_dir: Path) -> list[Path]:
     """Write shipments.csv, stock.csv and catalogue.csv into `inbox_dir` and return their paths."""
     inbox_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        _write(inbox_dir / "shipments.csv", SHIPMENTS_COLUMNS, _shipment_rows(scenario)),
+    shipments = sorted(scenario.shipments, key=lambda item: (item.ship_date, item.shipment_id))
+    return [_write(inbox_dir / "shipments.csv", SHIPMENTS_COLUMNS, shipment_rows(shipments))] + write_catalogue_and_stock(
+        scenario, inbox_dir
+    )
+
+
+def write_catalogue_and_stock(scenario: Scenario, inbox_dir: Path) -> list[Path]:
+    """Write stock.csv and catalogue.csv into `inbox_dir` and return their paths."""
+    inbox_dir.mkdir(parents=True, exist_ok=True)
+    return [
         _write(inbox_dir / "stock.csv", STOCK_COLUMNS, _stock_rows(scenario)),
         _write(inbox_dir / "catalogue.csv", CATALOGUE_COLUMNS, _catalogue_rows(scenario)),
     ]
-    return written
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> Path:
@@ -64,9 +72,10 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ...]])
     return path
 
 
-def _shipment_rows(scenario: Scenario) -> list[tuple[object, ...]]:
+def shipment_rows(shipments: Iterable[Shipment]) -> list[tuple[object, ...]]:
+    """One row per carton content of each shipment, in the order given."""
     rows = []
-    for shipment in sorted(scenario.shipments, key=lambda item: (item.ship_date, item.shipment_id)):
+    for shipment in shipments:
         for content in shipment.contents:
             rows.append(
                 (

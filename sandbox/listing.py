@@ -247,23 +247,32 @@ def list_purchase_orders(
         default_window = cursor.default_window or Window(now - MAX_WINDOW, now)
         created = default_window
 
-    selected = []
-    for order in scenario.orders.values():
-        if created is not None and not created.contains(order.purchase_order_date):
-            continue
-        if changed is not None and not changed.contains(order.last_change):
-            continue
-        if params.get("isPOChanged") == "true" and order.changed_at is None:
-            continue
-        if params.get("poItemState") == "Cancelled" and not any(line.cancelled_amount > 0 for line in order.lines):
-            continue
-        if "purchaseOrderState" in params and order.state != params["purchaseOrderState"]:
-            continue
-        if "orderingVendorCode" in params and params["orderingVendorCode"] != scenario.vendor_code:
-            continue
-        selected.append(order)
+    def select() -> list[PurchaseOrder]:
+        book = scenario.orders
+        if created is not None:
+            candidates = book.created_between(created.after, created.before)
+        else:
+            assert changed is not None
+            candidates = book.touched_between(changed.after, changed.before)
+        selected = []
+        for order in candidates:
+            if created is not None and not created.contains(order.purchase_order_date):
+                continue
+            if changed is not None and not changed.contains(order.last_change):
+                continue
+            if params.get("isPOChanged") == "true" and order.changed_at is None:
+                continue
+            if params.get("poItemState") == "Cancelled" and not any(line.cancelled_amount > 0 for line in order.lines):
+                continue
+            if "purchaseOrderState" in params and order.state != params["purchaseOrderState"]:
+                continue
+            if "orderingVendorCode" in params and params["orderingVendorCode"] != scenario.vendor_code:
+                continue
+            selected.append(order)
+        return _sorted(selected, params)
 
-    page, pagination = _paginate(_sorted(selected, params), params, limit, cursor, default_window)
+    listing = scenario.orders.cached_listing(("orders", _filters_digest(params), created, changed), select)
+    page, pagination = _paginate(listing, params, limit, cursor, default_window)
     include_details = params.get("includeDetails", "true") == "true"
     payload: dict[str, Any] = {}
     if pagination is not None:
@@ -290,30 +299,41 @@ def list_purchase_order_statuses(
         default_window = cursor.default_window or Window(now - MAX_WINDOW, now)
         updated = default_window
 
-    selected = []
-    for order in scenario.orders.values():
-        last_updated = order.last_updated_at or order.purchase_order_date
-        if created is not None and not created.contains(order.purchase_order_date):
-            continue
-        if updated is not None and not updated.contains(last_updated):
-            continue
-        if "purchaseOrderNumber" in params and order.number != params["purchaseOrderNumber"]:
-            continue
-        if "purchaseOrderStatus" in params and order.status != params["purchaseOrderStatus"]:
-            continue
-        confirmation_filter = params.get("itemConfirmationStatus")
-        if confirmation_filter and not any(line.confirmation_status == confirmation_filter for line in order.lines):
-            continue
-        receipt_filter = params.get("itemReceiveStatus")
-        if receipt_filter and not any(line.receive_status == receipt_filter for line in order.lines):
-            continue
-        if "orderingVendorCode" in params and params["orderingVendorCode"] != scenario.vendor_code:
-            continue
-        if "shipToPartyId" in params and order.ship_to != params["shipToPartyId"]:
-            continue
-        selected.append(order)
+    def select() -> list[PurchaseOrder]:
+        book = scenario.orders
+        if created is not None:
+            candidates = book.created_between(created.after, created.before)
+        elif updated is not None:
+            candidates = book.touched_between(updated.after, updated.before)
+        else:
+            found = book.find(params["purchaseOrderNumber"])
+            candidates = [found] if found is not None else []
+        selected = []
+        for order in candidates:
+            last_updated = order.last_updated_at or order.purchase_order_date
+            if created is not None and not created.contains(order.purchase_order_date):
+                continue
+            if updated is not None and not updated.contains(last_updated):
+                continue
+            if "purchaseOrderNumber" in params and order.number != params["purchaseOrderNumber"]:
+                continue
+            if "purchaseOrderStatus" in params and order.status != params["purchaseOrderStatus"]:
+                continue
+            confirmation_filter = params.get("itemConfirmationStatus")
+            if confirmation_filter and not any(line.confirmation_status == confirmation_filter for line in order.lines):
+                continue
+            receipt_filter = params.get("itemReceiveStatus")
+            if receipt_filter and not any(line.receive_status == receipt_filter for line in order.lines):
+                continue
+            if "orderingVendorCode" in params and params["orderingVendorCode"] != scenario.vendor_code:
+                continue
+            if "shipToPartyId" in params and order.ship_to != params["shipToPartyId"]:
+                continue
+            selected.append(order)
+        return _sorted(selected, params)
 
-    page, pagination = _paginate(_sorted(selected, params), params, limit, cursor, default_window)
+    listing = scenario.orders.cached_listing(("statuses", _filters_digest(params), created, updated), select)
+    page, pagination = _paginate(listing, params, limit, cursor, default_window)
     payload: dict[str, Any] = {}
     if pagination is not None:
         payload["pagination"] = pagination

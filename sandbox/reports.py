@@ -22,6 +22,7 @@ Sandbox differences from Amazon:
 
 import gzip
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -71,6 +72,8 @@ class Report:
     document_id: str | None = None
     document: bytes | None = None
     cancelled: bool = False
+    # False while the data a DONE report needs is still being generated (the large profile).
+    data_ready: Callable[[], bool] = lambda: True
 
     def status(self, now_monotonic: float) -> str:
         if self.cancelled:
@@ -78,7 +81,7 @@ class Report:
         elapsed = now_monotonic - self.created_monotonic
         if elapsed < self.processing_seconds * QUEUE_SHARE:
             return "IN_QUEUE"
-        if elapsed < self.processing_seconds:
+        if elapsed < self.processing_seconds or (self.outcome == "DONE" and not self.data_ready()):
             return "IN_PROGRESS"
         return self.outcome
 
@@ -169,8 +172,10 @@ def decide_outcome(request: ReportRequest, scenario: Scenario) -> tuple[str, str
             return "FATAL", problem
     if selling_program == "FRESH":
         return "CANCELLED", None
-    if request.report_type == INVENTORY_REPORT and not _inventory_rows(request, scenario):
-        return "CANCELLED", None
+    if request.report_type == INVENTORY_REPORT:
+        assert request.data_start is not None and request.data_end is not None
+        if not scenario.has_inventory_between(request.data_start.date(), request.data_end.date()):
+            return "CANCELLED", None
     return "DONE", None
 
 

@@ -5,9 +5,12 @@ fill the same classes. Quantities keep the unit Amazon ordered in (`Cases` with 
 size, or `Eaches` with unit size 1) and are compared in eaches. Money is `Decimal`.
 """
 
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 CASES = "Cases"
 EACHES = "Eaches"
@@ -38,7 +41,7 @@ class FulfilmentCentre:
     country_code: str = "US"
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderLine:
     """One item of a purchase order and everything Amazon recorded about it.
 
@@ -146,7 +149,7 @@ class PurchaseOrder:
             self.last_updated_at = moment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CartonContent:
     """One row of shipments.csv: a PO line packed in one carton."""
 
@@ -194,6 +197,33 @@ class AsnRecord:
     submitted_at: datetime
     eaches_by_line: dict[tuple[str, str], int]
     transaction_id: str | None = None
+
+
+class AsnBook(dict[str, AsnRecord]):
+    """Accepted ASNs by shipment identifier, with the eaches confirmed per PO line kept up to date.
+
+    Filing a record under an identifier already present (a `Replace`) takes the earlier
+    record's quantities out first.
+    """
+
+    def __init__(self, records: Iterable[AsnRecord] = ()) -> None:
+        super().__init__()
+        self._eaches: dict[tuple[str, str], int] = {}
+        for record in records:
+            self[record.shipment_identifier] = record
+
+    def __setitem__(self, identifier: str, record: AsnRecord) -> None:
+        earlier = dict.get(self, identifier)
+        if earlier is not None:
+            for key, eaches in earlier.eaches_by_line.items():
+                self._eaches[key] -= eaches
+        for key, eaches in record.eaches_by_line.items():
+            self._eaches[key] = self._eaches.get(key, 0) + eaches
+        dict.__setitem__(self, identifier, record)
+
+    def confirmed_eaches(self, key: tuple[str, str]) -> int:
+        """Eaches of one PO line (PO number, item sequence number) across every accepted ASN."""
+        return self._eaches.get(key, 0)
 
 
 @dataclass
@@ -251,6 +281,84 @@ class StockRow:
     reserved_units: int
 
 
+class OrderBook(dict[str, PurchaseOrder]):
+    """Purchase orders by number, with an index by the day each was created.
+
+    Listing reads `created_between` and `touched_between` instead of scanning every order;
+    this class answers the second with every order, and a generated profile that knows how
+    long after its creation an order can change narrows it (see sandbox/large.py).
+    Orders read by number (`get`, `[]`) are the ones submissions change, so `version`
+    moves on with each such read, and a listing cached under one version is stale under
+    the next. Adding orders leaves it alone: a listing makes every order of its window
+    exist before it selects.
+    """
+
+    def __init__(self, orders: Iterable[PurchaseOrder] = ()) -> None:
+        super().__init__()
+        self._by_day: dict[date, list[PurchaseOrder]] = {}
+        self.version = 0
+        self._listings: dict[tuple[Any, ...], list[PurchaseOrder]] = {}
+        for order in orders:
+            self.add(order)
+
+    def add(self, order: PurchaseOrder) -> None:
+        if order.number in self:
+            raise ValueError(f"Purchase order {order.number} appears twice; PO numbers must be unique.")
+        dict.__setitem__(self, order.number, order)
+        self._by_day.setdefault(order.purchase_order_date.date(), []).append(order)
+
+    def __setitem__(self, number: str, order: PurchaseOrder) -> None:
+        if number != order.number:
+            raise ValueError(f"Purchase order {order.number} filed under {number}.")
+        self.add(order)
+
+    def find(self, number: str) -> PurchaseOrder | None:
+        """Look an order up without marking it as read for a change."""
+        return dict.get(self, number)
+
+    def get(self, number: str, default: Any = None) -> Any:  # type: ignore[override]
+        order = self.find(number)
+        if order is None:
+            return default
+        self.version += 1
+        return order
+
+    def __getitem__(self, number: str) -> PurchaseOrder:
+        order = self.get(number)
+        if order is None:
+            raise KeyError(number)
+        return order
+
+    def created_between(self, after: datetime, before: datetime) -> list[PurchaseOrder]:
+        """Orders created on the calendar days from `after` to `before` (callers filter the exact times)."""
+        found: list[PurchaseOrder] = []
+        day = after.date()
+        while day <= before.date():
+            found.extend(self._by_day.get(day, ()))
+            day += timedelta(days=1)
+        return found
+
+    def touched_between(self, after: datetime, before: datetime) -> list[PurchaseOrder]:
+        """Orders that may have changed from `after` to `before`: here, all of them."""
+        return list(dict.values(self))
+
+    def cached_listing(self, key: tuple[Any, ...], select: Callable[[], list[PurchaseOrder]]) -> list[PurchaseOrder]:
+        """Return the sorted selection for `key`, computed once per version so later pages are cheap."""
+        versioned = (self.version, *key)
+        listing = self._listings.get(versioned)
+        if listing is None:
+            if len(self._listings) >= 16:
+                self._listings.pop(next(iter(self._listings)))
+            listing = self._listings[versioned] = select()
+        return listing
+
+
+def _set_event() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
+
+
 @dataclass
 class Scenario:
     seed: int
@@ -271,12 +379,24 @@ class Scenario:
     inventory: list[InventoryRow]
     stock: list[StockRow]
     invoices: dict[str, InvoiceRecord] = field(default_factory=dict)
+    # Set once every order, shipment and report row exists; the large profile fills in behind it.
+    ready: threading.Event = field(default_factory=_set_event, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.orders, OrderBook):
+            self.orders = OrderBook(self.orders.values())
+        if not isinstance(self.asn_records, AsnBook):
+            self.asn_records = AsnBook(self.asn_records.values())
+        self._products_by_asin: dict[str, Product] = {}
+        for product in self.products:
+            self._products_by_asin.setdefault(product.asin, product)
 
     def product(self, asin: str) -> Product | None:
-        for product in self.products:
-            if product.asin == asin:
-                return product
-        return None
+        return self._products_by_asin.get(asin)
+
+    def has_inventory_between(self, start: date, end: date) -> bool:
+        """True when some week of inventory figures lies within `start` to `end`."""
+        return any(start <= row.start_date and row.end_date <= end for row in self.inventory)
 
     def fulfilment_centre(self, code: str) -> FulfilmentCentre | None:
         for centre in self.fulfilment_centres:

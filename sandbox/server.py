@@ -31,7 +31,8 @@ from sandbox.request_schemas import (
     SHIPMENT_CONFIRMATION_REQUEST,
     validation_errors,
 )
-from sandbox.state import SandboxState
+from sandbox.large import LargeScenario
+from sandbox.state import GroundTruthTooLarge, SandboxState
 from sandbox.throttle import RATE_LIMITS
 from sandbox.transactions import KIND_ACKNOWLEDGEMENT, KIND_INVOICE, KIND_SHIPMENT_CONFIRMATION
 
@@ -382,13 +383,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _health(self, match: re.Match[str]) -> _Reply:
         scenario = self.state.scenario
-        return _Reply(200, {"status": "ok", "seed": scenario.seed, "profile": scenario.profile, "today": scenario.today.isoformat()})
+        return _Reply(
+            200,
+            {
+                "status": "ok",
+                "seed": scenario.seed,
+                "profile": scenario.profile,
+                "today": scenario.today.isoformat(),
+                "ready": scenario.ready.is_set(),
+            },
+        )
 
     def _submissions(self, match: re.Match[str]) -> _Reply:
         return _Reply(200, {"submissions": self.state.submissions()})
 
     def _ground_truth(self, match: re.Match[str]) -> _Reply:
-        return _Reply(200, self.state.ground_truth())
+        try:
+            return _Reply(200, self.state.ground_truth())
+        except GroundTruthTooLarge as error:
+            return _errors(400, "InvalidRequest", str(error))
 
     def _get_faults(self, match: re.Match[str]) -> _Reply:
         faults = self.state.faults
@@ -429,7 +442,8 @@ class SandboxServer:
     def start(self) -> "SandboxServer":
         if self._httpd is not None:
             return self
-        if self.config.inbox_dir is not None:
+        if self.config.inbox_dir is not None and not isinstance(self.state.scenario, LargeScenario):
+            # The large profile writes its inbox as it fills in (sandbox/large.py).
             write_inbox(self.state.scenario, self.config.inbox_dir)
         self._httpd = _SandboxHttpServer((BIND_HOST, self.config.port), self.state)
         self._thread = threading.Thread(
@@ -457,6 +471,10 @@ class SandboxServer:
         logger.info("Sandbox at %s stopped", self._httpd.base_url)
         self._httpd = None
         self._thread = None
+
+    def wait_until_ready(self, timeout: float | None = None) -> bool:
+        """Block until every order, inbox file and report row exists; return False on timeout."""
+        return self.state.scenario.ready.wait(timeout)
 
     def __enter__(self) -> "SandboxServer":
         return self.start()

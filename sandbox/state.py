@@ -20,6 +20,7 @@ from sandbox.auth import TokenIssuer
 from sandbox.config import SandboxClock, SandboxConfig
 from sandbox.faults import FaultInjector
 from sandbox.generator import generate_scenario
+from sandbox.large import LargeScenario, start_large
 from sandbox.inbox import format_timestamp
 from sandbox.journal import Journal, JournalHeader
 from sandbox.listing import list_purchase_order_statuses, list_purchase_orders
@@ -47,6 +48,10 @@ class DocumentLink:
     url: str
 
 
+class GroundTruthTooLarge(Exception):
+    """The ground truth of this profile is written to a file, not served."""
+
+
 class SandboxState:
     def __init__(self, config: SandboxConfig, scenario: Scenario | None = None) -> None:
         self.config = config
@@ -71,6 +76,8 @@ class SandboxState:
                 )
             today, offset_days = header.today, header.clock_offset_days
         self.clock = SandboxClock(today, offset_days)
+        if scenario is None and config.profile == "large":
+            scenario = start_large(config.seed, today, config.inbox_dir)
         self.scenario = scenario if scenario is not None else generate_scenario(config.seed, config.profile, today)
         self.tokens = TokenIssuer(config.token_lifetime_seconds)
         self.throttle = Throttle(config.throttle, config.time_scale, plan=config.rate_plan)
@@ -263,6 +270,7 @@ class SandboxState:
                 processing_seconds=processing_seconds,
                 outcome=outcome,
                 error_details=error_details,
+                data_ready=self.scenario.ready.is_set,
             )
             if outcome in ("DONE", "FATAL"):
                 report.document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}"
@@ -328,7 +336,16 @@ class SandboxState:
     # -- ground truth -----------------------------------------------------------------
 
     def ground_truth(self) -> dict[str, Any]:
-        """Return what happened to every PO line and shipment, in eaches, with the planted-case tags."""
+        """Return what happened to every PO line and shipment, in eaches, with the planted-case tags.
+
+        Raises GroundTruthTooLarge for the large profile, whose answer would run to gigabytes.
+        """
+        if isinstance(self.scenario, LargeScenario):
+            raise GroundTruthTooLarge(
+                "The large profile's ground truth is too big for one response; write it to a file with "
+                f"python -m sandbox ground-truth --profile large --seed {self.scenario.seed} "
+                f"--today {self.scenario.today.isoformat()} --out FILE."
+            )
         with self._lock:
             self._process_due_transactions()
             return _ground_truth(self.scenario)

@@ -334,7 +334,7 @@ class _RuleChecker:
         return errors
 
     def _confirmed_eaches(self, key: LineKey) -> int:
-        return sum(record.eaches_by_line.get(key, 0) for record in self.scenario.asn_records.values())
+        return self.scenario.asn_records.confirmed_eaches(key)
 
     def _shipped_eaches(
         self, document: dict[str, Any], where: str, label: str

@@ -40,7 +40,7 @@ def test_serve_writes_inbox_and_stops(tmp_path, stop_signal, ignore_sigint):
         _, stderr = process.communicate(timeout=20)
 
     assert base_url.startswith("http://127.0.0.1:")
-    assert health == {"status": "ok", "seed": 7, "profile": "small", "today": "2026-12-04"}
+    assert health == {"status": "ok", "seed": 7, "profile": "small", "today": "2026-12-04", "ready": True}
     assert written == ["catalogue.csv", "shipments.csv", "stock.csv"]
     assert process.returncode == 0, stderr
     assert "stopped" in stderr
