@@ -88,6 +88,12 @@ def target_api(settings: Settings) -> Iterator[Settings]:
             print(f"sandbox: serving the scenario {scenario_file} at {server.base_url}")
         else:
             print(f"sandbox: serving the {settings.sandbox_profile} profile (seed {settings.sandbox_seed}) at {server.base_url}")
+        if not server.state.scenario.ready.is_set():
+            # The large profile fills in behind the API; the inbox files exist only at the end.
+            print("sandbox: generating the rest of the profile and the vendor's inbox files (about a minute)")
+            started = time.perf_counter()
+            server.wait_until_ready()
+            print(f"sandbox: ready after {time.perf_counter() - started:.0f} s")
         try:
             yield load_settings(settings.home)
         finally:
@@ -185,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the whole pipeline once, in this process")
     run.add_argument("--job", default="acorn_job", help="Dagster job to run (default: acorn_job, everything)")
     run.add_argument("--seed", type=int, help="sandbox data seed (default: [acorn.sandbox] seed)")
-    run.add_argument("--profile", help="sandbox data profile: small or medium (default: small)")
+    run.add_argument("--profile", help="sandbox data profile: small, medium or large (default: small)")
     run.add_argument(
         "--scenario",
         type=Path,

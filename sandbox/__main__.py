@@ -1,16 +1,17 @@
-"""Command line: `python -m sandbox serve --port 8700 --seed 7 --profile small --inbox data/inbox`."""
+"""Command line: `python -m sandbox serve --port 8700 --seed 7 --profile small --inbox data/inbox`, and `ground-truth`."""
 
 import argparse
 import logging
 import signal
 import sys
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
 
 from sandbox.config import PROFILES, SandboxConfig
 from sandbox.faults import FaultSettings, FaultSettingsError
+from sandbox.ground_truth import write_ground_truth
 from sandbox.scenario_file import ScenarioFileError
 from sandbox.server import SandboxServer
 
@@ -54,6 +55,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "error_share=0.05,unavailable_share=0.02,report_outcome=FATAL,seed=3 (see sandbox/README.md)",
     )
     serve.add_argument("--log-level", default="INFO", help="logging level; default INFO")
+
+    truth = commands.add_parser("ground-truth", help="write what the generator made, one JSON line per PO line")
+    truth.add_argument("--seed", type=int, default=7, help="seed of the generated data; default 7")
+    truth.add_argument("--profile", choices=PROFILES, default="small", help="data size; default small")
+    truth.add_argument("--today", type=date.fromisoformat, default=None, help="date the data is generated around (YYYY-MM-DD); default: today in UTC")
+    truth.add_argument("--out", type=Path, required=True, help="JSON-lines file to write")
     return parser.parse_args(argv)
 
 
@@ -93,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
 
     args = _parse_args(argv)
+    if args.command == "ground-truth":
+        today = args.today if args.today is not None else datetime.now(UTC).date()
+        written = write_ground_truth(args.seed, args.profile, today, args.out)
+        print(f"{written} PO lines written to {args.out}")
+        return 0
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         server = SandboxServer(config_from_args(args))

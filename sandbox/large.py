@@ -293,6 +293,12 @@ class LargeGenerator:
         for partition in self.partitions():
             self.make(partition)
 
+    def stream(self) -> Iterator[tuple[list[PurchaseOrder], list[Shipment]]]:
+        """Each partition's orders and shipments, made afresh and not kept, to write the whole profile out."""
+        for partition in self.partitions():
+            made = self._build(partition)
+            yield made.orders, made.shipments
+
     def _build(self, partition: Partition) -> _Made:
         builder = _PartitionBuilder(self.catalogue, self.numbers, partition)
         day, centre = partition

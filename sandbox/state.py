@@ -31,6 +31,7 @@ from sandbox.reports import (
     decide_outcome,
     parse_report_request,
 )
+from sandbox.ground_truth import line_truth
 from sandbox.scenario import Scenario
 from sandbox.scenario_file import PendingReceipt, load_scenario_file
 from sandbox.throttle import Throttle
@@ -357,35 +358,7 @@ def _ground_truth(scenario: Scenario) -> dict[str, Any]:
     tags: dict[str, list[dict[str, str]]] = {}
     for order in scenario.orders.values():
         for line in order.lines:
-            key = (order.number, line.item_sequence_number)
-            lines.append(
-                {
-                    "purchase_order_number": order.number,
-                    "item_sequence_number": line.item_sequence_number,
-                    "asin": line.asin,
-                    "vendor_sku": line.vendor_sku,
-                    "ordered_unit_of_measure": line.unit_of_measure,
-                    "ordered_unit_size": line.unit_size,
-                    "ordered_amount": line.ordered_amount,
-                    "ordered_eaches": line.ordered_eaches,
-                    "ordered_eaches_before_change": (
-                        line.eaches(line.ordered_amount_before_change)
-                        if line.ordered_amount_before_change is not None
-                        else None
-                    ),
-                    "cancelled_eaches": line.cancelled_eaches,
-                    "accepted_eaches": line.accepted_eaches,
-                    "rejected_eaches": line.rejected_eaches,
-                    "shipped_eaches": shipped.get(key, 0),
-                    "received_eaches": line.received_eaches,
-                    "invoiced_eaches": line.invoiced_eaches,
-                    "net_cost_amount": f"{line.net_cost:.2f}",
-                    "currency_code": scenario.currency_code,
-                    "confirmation_status": line.confirmation_status,
-                    "receive_status": line.receive_status,
-                    "tags": list(line.tags),
-                }
-            )
+            lines.append(line_truth(order, line, shipped.get((order.number, line.item_sequence_number), 0), scenario.currency_code))
             for tag in line.tags:
                 tags.setdefault(tag, []).append(
                     {"purchase_order_number": order.number, "item_sequence_number": line.item_sequence_number}

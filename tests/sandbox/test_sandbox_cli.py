@@ -1,5 +1,6 @@
 """`python -m sandbox serve` writes the inbox, prints its URL and stops cleanly on SIGTERM or SIGINT."""
 
+import json
 import os
 import signal
 import subprocess
@@ -57,3 +58,33 @@ def test_unknown_profile_is_rejected(tmp_path):
 
     assert result.returncode == 2
     assert "invalid choice: 'huge'" in result.stderr
+
+
+def test_ground_truth_command_writes_one_line_per_po_line(tmp_path):
+    from sandbox_testkit import TODAY
+
+    from sandbox.generator import generate_scenario
+
+    out = tmp_path / "truth.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "ground-truth", "--profile", "small", "--today", "2026-12-04", "--out", str(out)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    scenario = generate_scenario(7, "small", TODAY)
+    assert len(records) == sum(len(order.lines) for order in scenario.orders.values())
+    assert result.stdout.strip() == f"{len(records)} PO lines written to {out}"
+    # Shipped eaches, summed by hand from the carton contents of every shipment.
+    cartons: dict[tuple[str, str], int] = {}
+    for shipment in scenario.shipments:
+        for content in shipment.contents:
+            key = (content.purchase_order_number, content.item_sequence_number)
+            cartons[key] = cartons.get(key, 0) + content.quantity * content.unit_size
+    for record in records:
+        key = (record["purchase_order_number"], record["item_sequence_number"])
+        assert record["shipped_eaches"] == cartons.get(key, 0)
+    assert sum(1 for record in records if "short_receipt" in record["tags"]) == 1

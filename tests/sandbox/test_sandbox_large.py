@@ -1,0 +1,204 @@
+"""The large profile's lazy generation, on a reduced size so that a test takes seconds.
+
+Lazy generation must not change what the sandbox answers: a partition made on demand,
+in any order, equals the same partition made by the background fill, and a listing over
+a half-made scenario equals a plain scan of the fully made one.
+"""
+
+import csv
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sandbox_testkit import TODAY
+
+from sandbox import SandboxConfig
+from sandbox.generator import PLANTED_TAGS, ProfileSettings
+from sandbox.identifiers import is_valid_sscc
+from sandbox.large import LargeGenerator, LargeSettings
+from sandbox.listing import list_purchase_order_statuses, list_purchase_orders
+from sandbox.scenario import PurchaseOrder
+from sandbox.state import GroundTruthTooLarge, SandboxState
+from sandbox.views import render_order
+
+# 60 ASINs, 4 centres, 2 or 3 POs per centre and day over 60 days: about 600 POs.
+MINI = LargeSettings(
+    profile=ProfileSettings(product_count=60, fulfilment_centre_count=4, weeks=26, lines_per_order=(4, 7)),
+    orders_per_centre_day=(2, 3),
+    history_days=60,
+)
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[LargeGenerator, Path]:
+    inbox = tmp_path_factory.mktemp("large-inbox")
+    generator = LargeGenerator(7, TODAY, MINI)
+    generator.fill(inbox)
+    return generator, inbox
+
+
+def every_order(generator: LargeGenerator) -> list[PurchaseOrder]:
+    return list(dict.values(generator.scenario.orders))
+
+
+def all_pages(list_operation, scenario, params: dict[str, str], key: str) -> list[str]:
+    numbers: list[str] = []
+    query = dict(params)
+    while True:
+        payload = list_operation(scenario, query, NOW)
+        numbers.extend(entry["purchaseOrderNumber"] for entry in payload[key])
+        token = payload.get("pagination", {}).get("nextToken")
+        if token is None:
+            return numbers
+        query = {**params, "nextToken": token}
+
+
+def test_a_partition_is_the_same_whatever_order_partitions_are_made_in(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    backwards = LargeGenerator(7, TODAY, MINI)
+    for partition in reversed(generator.partitions()):
+        backwards.make(partition)
+    made_forwards = {order.number: repr(order) for order in every_order(generator)}
+    made_backwards = {order.number: repr(order) for order in every_order(backwards)}
+    assert made_backwards == made_forwards
+
+
+def test_the_order_count_is_known_before_any_order_is_made(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    fresh = LargeGenerator(7, TODAY, MINI)
+    assert dict.__len__(fresh.scenario.orders) == 0
+    assert len(fresh.scenario.orders) == len(every_order(generator))
+    # 60 days x 4 centres x 2 or 3 POs, plus the hand-built week (7 POs and one for the fourth centre).
+    assert 60 * 4 * 2 + 8 <= len(every_order(generator)) <= 60 * 4 * 3 + 8
+
+
+def test_po_numbers_are_unique_amazon_shaped_and_name_their_partition(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    numbers = [order.number for order in every_order(generator)]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert len(number) == 8 and number.isalnum() and number.upper() == number
+    for partition in ((0, 0), (1, 3), (60, 0), (35, 2)):
+        for position in (0, 7, 99):
+            assert generator.numbers.decode(generator.numbers.encode(partition, position)) == partition
+    assert generator.numbers.decode("SHORT") is None
+    assert generator.numbers.decode("abc-defg") is None
+
+
+def test_every_planted_case_is_generated_once(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    lines_by_tag: dict[str, int] = {}
+    for order in every_order(generator):
+        for line in order.lines:
+            for tag in line.tags:
+                lines_by_tag[tag] = lines_by_tag.get(tag, 0) + 1
+    assert set(lines_by_tag) == set(PLANTED_TAGS)
+    for tag in ("short_receipt", "cancelled", "price_mismatch", "unknown_asin", "discontinued", "recent_shipment_short"):
+        assert lines_by_tag[tag] == 1, tag
+
+
+def test_history_is_acknowledged_and_recent_days_are_new(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    for order in every_order(generator):
+        age = (TODAY - order.purchase_order_date.date()).days
+        if order.number in {o.number for o in generator._orders_made[(0, 0)]}:
+            continue  # the hand-built week has its own states
+        if age <= 2:
+            assert order.state == "New"
+            assert all(line.confirmation_status == "UNCONFIRMED" for line in order.lines)
+        else:
+            assert order.state in ("Acknowledged", "Closed")
+            assert all(line.acknowledged_at is not None for line in order.lines)
+
+
+@pytest.mark.parametrize("days_back", [0, 8, 30, 45, 58])
+def test_listing_a_half_made_scenario_equals_scanning_the_whole_one(
+    filled: tuple[LargeGenerator, Path], days_back: int
+) -> None:
+    generator, _ = filled
+    orders = every_order(generator)
+    before = NOW - timedelta(days=days_back)
+    after = before - timedelta(days=7)
+    window = {"After": after.strftime("%Y-%m-%dT%H:%M:%SZ"), "Before": before.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+    def expected(moment_of) -> list[str]:
+        chosen = [order for order in orders if after <= moment_of(order) < before]
+        return [order.number for order in sorted(chosen, key=lambda order: (order.purchase_order_date, order.number))]
+
+    lazy = LargeGenerator(7, TODAY, MINI).scenario
+    created = {f"created{bound}": value for bound, value in window.items()}
+    changed = {f"changed{bound}": value for bound, value in window.items()}
+    updated = {f"updated{bound}": value for bound, value in window.items()}
+    assert all_pages(list_purchase_orders, lazy, {**created, "limit": "17"}, "orders") == expected(
+        lambda order: order.purchase_order_date
+    )
+    assert all_pages(list_purchase_orders, lazy, {**changed, "limit": "17"}, "orders") == expected(
+        lambda order: order.last_change
+    )
+    assert all_pages(list_purchase_order_statuses, lazy, {**updated, "limit": "17"}, "ordersStatus") == expected(
+        lambda order: order.last_updated_at or order.purchase_order_date
+    )
+
+
+def test_an_order_read_by_number_is_made_on_demand_and_matches_the_fill(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    oldest = min(every_order(generator), key=lambda order: order.purchase_order_date)
+    state = SandboxState(SandboxConfig(profile="large", today=TODAY), scenario=LargeGenerator(7, TODAY, MINI).scenario)
+    assert state.purchase_order(oldest.number) == render_order(oldest, generator.scenario)
+    assert state.purchase_order("ZZZZZZZZ") is None
+
+
+def test_the_inbox_export_holds_every_shipment_with_valid_cartons(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, inbox = filled
+    with (inbox / "shipments.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    eaches: dict[tuple[str, str], int] = {}
+    for row in rows:
+        assert is_valid_sscc(row["carton_id"]), row["carton_id"]
+        key = (row["purchase_order_number"], row["item_sequence_number"])
+        eaches[key] = eaches.get(key, 0) + int(row["quantity"]) * int(row["unit_size"])
+    assert len({row["carton_id"] for row in rows}) == len(rows)
+    # Every history shipment had its ASN accepted, so the export and Amazon's records agree line by line.
+    records = generator.scenario.asn_records
+    for record in records.values():
+        for key, confirmed in record.eaches_by_line.items():
+            assert eaches[key] == confirmed
+    assert (inbox / "stock.csv").exists() and (inbox / "catalogue.csv").exists()
+
+
+def test_reports_wait_for_the_fill_and_ground_truth_points_to_a_file(tmp_path: Path) -> None:
+    generator = LargeGenerator(7, TODAY, MINI)
+    config = SandboxConfig(profile="large", today=TODAY, report_seconds=0.0, throttle=False)
+    state = SandboxState(config, scenario=generator.scenario)
+    body = {"reportType": "GET_VENDOR_FORECASTING_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"], "reportOptions": {"sellingProgram": "RETAIL"}}
+    report_id = state.create_report(body)
+    assert state.report(report_id)["processingStatus"] == "IN_PROGRESS"
+    with pytest.raises(GroundTruthTooLarge, match="python -m sandbox ground-truth"):
+        state.ground_truth()
+
+    generator.fill(tmp_path)
+    assert state.report(report_id)["processingStatus"] == "DONE"
+    assert len(generator.scenario.forecasts) == 60 * MINI.forecast_horizon_weeks
+    assert len(generator.scenario.forecast_generation_dates) == 1
+    # A week before any PO has no inventory: Amazon cancels such a report at once.
+    old_week = {
+        "reportType": "GET_VENDOR_INVENTORY_REPORT",
+        "marketplaceIds": ["ATVPDKIKX0DER"],
+        "reportOptions": {"distributorView": "MANUFACTURING", "reportPeriod": "WEEK", "sellingProgram": "RETAIL"},
+        "dataStartTime": "2026-05-03T00:00:00Z",
+        "dataEndTime": "2026-05-09T23:59:59Z",
+    }
+    cancelled = state.create_report(old_week)
+    time.sleep(0.01)
+    assert state.report(cancelled)["processingStatus"] == "CANCELLED"
+
+
+def test_streaming_the_profile_out_makes_the_same_orders_as_the_fill(filled: tuple[LargeGenerator, Path]) -> None:
+    generator, _ = filled
+    streamed = {}
+    for orders, _shipments in LargeGenerator(7, TODAY, MINI).stream():
+        streamed.update((order.number, repr(order)) for order in orders)
+    assert streamed == {order.number: repr(order) for order in every_order(generator)}
