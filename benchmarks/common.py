@@ -84,14 +84,14 @@ def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def run_measured(command: list[str], env: dict[str, str], timeout: float = 3600) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command; return its result, wall seconds and the peak RSS in MB of its largest process."""
+    """Run a command; return its result, wall seconds and the peak RSS in MB of its process tree."""
     with tempfile.TemporaryDirectory() as scratch:
         peak_file = Path(scratch) / "peak"
         wrapped = [sys.executable, "-m", "benchmarks.peak", str(peak_file), *command]
         started = time.perf_counter()
         completed = subprocess.run(wrapped, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
         elapsed = time.perf_counter() - started
-        peak_mb = float(peak_file.read_text()) if peak_file.exists() else float("nan")
+        peak_mb = float(peak_file.read_text().split()[0]) if peak_file.exists() else float("nan")
     if completed.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited with {completed.returncode}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"

@@ -1,0 +1,29 @@
+"""benchmarks.peak sums the resident memory of a whole process tree."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="peak memory is read from /proc (Linux only)")
+
+# A parent that holds 100 MB while its child holds 200 MB, both for a second.
+TREE = textwrap.dedent(
+    """
+    import subprocess, sys, time
+    held = b"p" * (100 * 1024 * 1024)
+    child = subprocess.Popen([sys.executable, "-c", "import time; held = b'c' * (200 * 1024 * 1024); time.sleep(1.0)"])
+    child.wait()
+    """
+)
+
+
+def test_the_tree_peak_counts_parent_and_child_together(tmp_path: Path) -> None:
+    output = tmp_path / "peak"
+    subprocess.run([sys.executable, "-m", "benchmarks.peak", str(output), sys.executable, "-c", TREE], check=True, timeout=60)
+    tree_mb, largest_mb = (float(value) for value in output.read_text().split())
+    # Each interpreter adds 5 to 20 MB of its own.
+    assert 200 <= largest_mb < 240
+    assert 300 <= tree_mb < 360
