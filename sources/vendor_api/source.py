@@ -67,7 +67,12 @@ from .windows import day_end, day_start, require_aware, slices, window_start
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
+# Tables with a row per PO line or more reach dlt as Arrow tables, which skip its row-by-row
+# normaliser, the slowest step of a load.
 ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_ITEMS)
+STATUS_ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ITEMS)
+STATUS_ACKNOWLEDGEMENTS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS)
+STATUS_QUANTITY_CHANGES_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES)
 
 
 class VendorClient(Protocol):
@@ -346,7 +351,6 @@ def vendor_api_source(
         columns=columns.PURCHASE_ORDER_ITEMS,
     )
     def purchase_order_items(orders: list[dict[str, Any]]) -> Iterator[Any]:
-        # Arrow skips dlt's row-by-row normaliser, the slowest step for the largest table.
         yield to_arrow([row for order in orders for row in purchase_order_item_rows(order, account)], ITEMS_SCHEMA)
 
     @dlt.resource(name="purchase_order_status_feed", selected=False)
@@ -381,10 +385,9 @@ def vendor_api_source(
         merge_key="purchase_order_number",
         columns=columns.PURCHASE_ORDER_STATUS_ITEMS,
     )
-    def purchase_order_status_items(
-        statuses: list[dict[str, Any]],
-    ) -> Iterator[list[dict[str, Any]]]:
-        yield [row for status in statuses for row in purchase_order_status_item_rows(status, account)]
+    def purchase_order_status_items(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_item_rows(status, account)]
+        yield to_arrow(rows, STATUS_ITEMS_SCHEMA)
 
     @dlt.transformer(
         data_from=purchase_order_status_feed,
@@ -394,10 +397,9 @@ def vendor_api_source(
         merge_key="purchase_order_number",
         columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
     )
-    def purchase_order_status_acknowledgements(
-        statuses: list[dict[str, Any]],
-    ) -> Iterator[list[dict[str, Any]]]:
-        yield [row for status in statuses for row in purchase_order_status_acknowledgement_rows(status, account)]
+    def purchase_order_status_acknowledgements(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_acknowledgement_rows(status, account)]
+        yield to_arrow(rows, STATUS_ACKNOWLEDGEMENTS_SCHEMA)
 
     @dlt.transformer(
         data_from=purchase_order_status_feed,
@@ -407,10 +409,9 @@ def vendor_api_source(
         merge_key="purchase_order_number",
         columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
     )
-    def purchase_order_status_quantity_changes(
-        statuses: list[dict[str, Any]],
-    ) -> Iterator[list[dict[str, Any]]]:
-        yield [row for status in statuses for row in purchase_order_status_quantity_change_rows(status, account)]
+    def purchase_order_status_quantity_changes(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_quantity_change_rows(status, account)]
+        yield to_arrow(rows, STATUS_QUANTITY_CHANGES_SCHEMA)
 
     @dlt.resource(
         name="vendor_forecasts",
