@@ -2,9 +2,14 @@
 
 Generating 1.2 million PO lines takes longer than a client waits for its first answer, so
 the large profile generates one *partition* at a time: the POs one fulfilment centre
-received on one day. Each partition has its own random stream, seeded from (seed, today,
-day, centre), so it comes out the same whatever order partitions are made in. A PO number
-encodes its partition, so `orders.get(number)` makes just that one.
+received on one calendar day. Each PO has a random stream of its own, seeded from (seed,
+date, centre, position), so it comes out the same whatever order partitions are made in. A
+PO number encodes its partition, so `orders.get(number)` makes just that one.
+
+Because the streams do not depend on `today`, the sandbox of the next day shows the same
+POs one day older, each a step further in its life (New, then acknowledged, then shipped,
+received and closed), plus a day of new POs: what a daily run meets. Two things move with
+`today` instead: the hand-built last week, and the two planted history cases.
 
 Requests make the partitions they need; a background thread (`fill`) makes the rest,
 newest first, writes the vendor's shipment export as it goes, then works out the weekly
@@ -18,7 +23,7 @@ Timeline per centre, in days before `today`:
 - days 3 to 6: acknowledged, not shipped yet;
 - days 1 and 2: New, with UNCONFIRMED items;
 - and, as in the other profiles, the hand-built POs of the last week with the remaining
-  planted cases (partition day 0).
+  planted cases (a partition of its own, HAND_BUILT_SLOT of today's date).
 
 Amazon's forecast report carries the latest forecast only: this profile generates one
 forecast of 52 weeks per ASIN, where the small and medium profiles keep a year of weekly
@@ -33,7 +38,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sandbox.config import CURRENCY_CODE, MARKETPLACE_ID, VENDOR_CODE
@@ -61,11 +66,16 @@ FORECAST_HORIZON_WEEKS = 52
 # An order changes at most this long after its creation: Amazon closes it after AUTO_CLOSE_DAYS.
 CHANGE_HORIZON = timedelta(days=AUTO_CLOSE_DAYS + 1)
 
+EPOCH = date(2000, 1, 1)  # partitions are numbered by days since then
+HAND_BUILT_SLOT = 15  # the partition slot of the hand-built week; centres use 0 to 11
 _NUMBER_SPACE = 36**8
 _NUMBER_MULTIPLIER = 1_000_003  # coprime with 36, so the mapping below is a bijection
 _ORDERS_PER_PARTITION = 100
 _CENTRES_PER_DAY = 16
 _SSCC_SERIALS_PER_PARTITION = 20_000
+_SSCC_SERIALS_PER_ORDER = 200
+# SSCC serials repeat after this many days, well beyond the 12 months GS1 asks for.
+_SSCC_DAY_CYCLE = 3000
 
 
 @dataclass(frozen=True)
@@ -80,13 +90,17 @@ class LargeSettings:
     def __post_init__(self) -> None:
         if self.orders_per_centre_day[1] >= _ORDERS_PER_PARTITION:
             raise ValueError(f"At most {_ORDERS_PER_PARTITION - 1} POs per centre and day fit the PO number scheme.")
-        if self.profile.fulfilment_centre_count > _CENTRES_PER_DAY:
-            raise ValueError(f"At most {_CENTRES_PER_DAY} fulfilment centres fit the PO number scheme.")
+        if self.profile.fulfilment_centre_count >= HAND_BUILT_SLOT:
+            raise ValueError(f"At most {HAND_BUILT_SLOT} fulfilment centres fit the PO number scheme.")
         if self.history_days < 7:
             raise ValueError("history_days must be at least 7: the last week is built by hand.")
 
 
-Partition = tuple[int, int]  # (days before today, centre index); (0, 0) holds the hand-built last week
+Partition = tuple[int, int]  # (days since EPOCH, centre index or HAND_BUILT_SLOT)
+
+
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
 
 
 class PurchaseOrderNumbers:
@@ -96,8 +110,8 @@ class PurchaseOrderNumbers:
     offset by the seed, so numbers look like Amazon's and differ from seed to seed.
     """
 
-    def __init__(self, seed: int, today: date) -> None:
-        digest = hashlib.sha256(f"acorn-large-po|{seed}|{today.isoformat()}".encode()).digest()
+    def __init__(self, seed: int) -> None:
+        digest = hashlib.sha256(f"acorn-large-po|{seed}".encode()).digest()
         self._offset = int.from_bytes(digest[:8], "big") % _NUMBER_SPACE
         self._inverse = pow(_NUMBER_MULTIPLIER, -1, _NUMBER_SPACE)
 
@@ -144,13 +158,24 @@ class _PartitionBuilder(_ScenarioBuilder):
         self.products = catalogue.products
         self.product_index = catalogue.product_index
         self.demand_phase = catalogue.demand_phase
-        day, centre = partition
-        self.rng = random.Random(f"acorn-sandbox|{self.seed}|large|{self.today.isoformat()}|{day}|{centre}")
+        day, slot = partition
+        self.rng = random.Random(f"acorn-sandbox|{self.seed}|large|{day}|{slot}")
         self.partition = partition
         self.numbers = numbers
         self.position = 0
-        partition_index = day * _CENTRES_PER_DAY + centre
-        self.next_sscc_serial = partition_index * _SSCC_SERIALS_PER_PARTITION
+        self.first_sscc_serial = ((day % _SSCC_DAY_CYCLE) * _CENTRES_PER_DAY + slot) * _SSCC_SERIALS_PER_PARTITION
+        self.next_sscc_serial = self.first_sscc_serial
+
+    def start_order(self, position: int) -> None:
+        """Give the PO at `position` its own random stream and its own range of SSCC serials."""
+        day, slot = self.partition
+        self.rng = random.Random(f"acorn-sandbox|{self.seed}|large|{day}|{slot}|{position}")
+        self.position = position
+        self.next_sscc_serial = self.first_sscc_serial + position * _SSCC_SERIALS_PER_ORDER
+
+    def end_order(self) -> None:
+        if self.next_sscc_serial > self.first_sscc_serial + (self.position + 1) * _SSCC_SERIALS_PER_ORDER:
+            raise RuntimeError(f"PO at position {self.position} of partition {self.partition} used too many SSCC serials.")
 
     def _order_number(self) -> str:
         number = self.numbers.encode(self.partition, self.position)
@@ -230,13 +255,17 @@ class LargeGenerator:
         self.settings = settings
         self.seed = seed
         self.today = today
-        self.numbers = PurchaseOrderNumbers(seed, today)
+        self.numbers = PurchaseOrderNumbers(seed)
+        self.today_number = day_number(today)
+        self.hand_built = (self.today_number, HAND_BUILT_SLOT)
         self.catalogue = _ScenarioBuilder(seed, "large", today)
         self.catalogue.settings = settings.profile
         self.catalogue.centres = list(FULFILMENT_CENTRES[: settings.profile.fulfilment_centre_count])
+        # The catalogue stays the same from day to day.
+        self.catalogue.rng = random.Random(f"acorn-sandbox|{seed}|large|catalogue")
         self.catalogue._make_products()
-        self.history_pool = [product for product in self.catalogue.products if product.in_catalogue]
-        self.recent_pool = [product for product in self.history_pool if not product.is_discontinued]
+        # One pool for POs of every age, so a PO keeps its lines as it ages.
+        self.pool = [product for product in self.catalogue.products if product.in_catalogue and not product.is_discontinued]
         self._lock = threading.RLock()
         self._orders_made: dict[Partition, list[PurchaseOrder]] = {}
         self._unwritten: dict[Partition, list[Shipment]] = {}
@@ -248,18 +277,20 @@ class LargeGenerator:
     def partitions(self) -> list[Partition]:
         """Every partition, newest first: the hand-built last week, then each day and centre."""
         centres = range(self.settings.profile.fulfilment_centre_count)
-        return [(0, 0)] + [(day, centre) for day in range(1, self.settings.history_days + 1) for centre in centres]
+        days = range(self.today_number - 1, self.today_number - self.settings.history_days - 1, -1)
+        return [self.hand_built] + [(day, centre) for day in days for centre in centres]
 
     def has_partition(self, partition: Partition) -> bool:
-        day, centre = partition
-        if partition == (0, 0):
-            return True
-        return 1 <= day <= self.settings.history_days and 0 <= centre < self.settings.profile.fulfilment_centre_count
+        day, slot = partition
+        if slot == HAND_BUILT_SLOT:
+            return partition == self.hand_built
+        age = self.today_number - day
+        return 1 <= age <= self.settings.history_days and 0 <= slot < self.settings.profile.fulfilment_centre_count
 
     def _order_count(self, partition: Partition) -> int:
-        if partition == (0, 0):
+        if partition == self.hand_built:
             return 0  # counted by _recent_count
-        rng = random.Random(f"acorn-sandbox|{self.seed}|large|{self.today.isoformat()}|{partition}|count")
+        rng = random.Random(f"acorn-sandbox|{self.seed}|large|{partition[0]}|{partition[1]}|count")
         return rng.randint(*self.settings.orders_per_centre_day)
 
     def _recent_count(self) -> int:
@@ -284,10 +315,10 @@ class LargeGenerator:
         newest = max(0, (self.today - last).days)
         oldest = min(self.settings.history_days, (self.today - first).days)
         if newest <= 6:
-            self.make((0, 0))
-        for day in range(max(1, newest), oldest + 1):
+            self.make(self.hand_built)
+        for age in range(max(1, newest), oldest + 1):
             for centre in range(self.settings.profile.fulfilment_centre_count):
-                self.make((day, centre))
+                self.make((self.today_number - age, centre))
 
     def make_all(self) -> None:
         for partition in self.partitions():
@@ -302,18 +333,24 @@ class LargeGenerator:
     def _build(self, partition: Partition) -> _Made:
         builder = _PartitionBuilder(self.catalogue, self.numbers, partition)
         day, centre = partition
-        if partition == (0, 0):
+        if partition == self.hand_built:
             builder._make_recent_orders()
         else:
-            for _ in range(self._order_count(partition)):
-                created = builder._moment(day, builder.rng.randint(5, 20), builder.rng.randint(0, 59))
-                if day >= 7:
-                    may_plant = builder.position == 0 and day in (35, 21)
-                    builder._make_history_order(centre, created, day // 7, self.history_pool, may_plant)
+            age = self.today_number - day
+            for position in range(self._order_count(partition)):
+                builder.start_order(position)
+                created_on = EPOCH + timedelta(days=day)
+                hour, minute = builder.rng.randint(5, 20), builder.rng.randint(0, 59)
+                created = datetime(created_on.year, created_on.month, created_on.day, hour, minute, tzinfo=UTC)
+                if age >= 7:
+                    # A late shipment (3 days more) is drawn for every PO, so a PO ships the same whatever its age.
+                    may_plant = position == 0 and age in (35, 21)
+                    builder._make_history_order(centre, created, max(2, age // 7), self.pool, may_plant)
                 else:
-                    order = builder._new_order(self.catalogue.centres[centre], created, self.recent_pool)
-                    if day >= 3:
+                    order = builder._new_order(self.catalogue.centres[centre], created, self.pool)
+                    if age >= 3:
                         builder._acknowledge_history(order, {})
+                builder.end_order()
         return _Made(list(builder.orders.values()), builder.shipments, builder.asn_records, builder.receipt_shortfalls)
 
     # -- the whole scenario -----------------------------------------------------------
@@ -378,14 +415,15 @@ class LargeGenerator:
         if shipments_path is not None:
             shipments_path.with_name(shipments_path.name + ".partial").replace(shipments_path)
         scenario = self.scenario
-        scenario.stock = make_stock_rows(self._rng("stock"), self.catalogue.products, self.today, self._reserved(shipped_keys))
+        scenario.stock = make_stock_rows(self._rng(f"stock|{self.today.isoformat()}"), self.catalogue.products, self.today, self._reserved(shipped_keys))
         if inbox_dir is not None:
             write_catalogue_and_stock(scenario, inbox_dir)
         scenario.inventory = make_inventory_rows(
-            self._rng("inventory"), self.catalogue.products, weeks, tally, self.catalogue._weekly_demand
+            self._rng(f"inventory|{self.today.isoformat()}"), self.catalogue.products, weeks, tally, self.catalogue._weekly_demand
         )
-        forecaster = _PartitionBuilder(self.catalogue, self.numbers, (0, 0))
-        forecaster.rng = self._rng("forecast")
+        forecaster = _PartitionBuilder(self.catalogue, self.numbers, self.hand_built)
+        latest_sunday = self.today - timedelta(days=(self.today.weekday() + 1) % 7)
+        forecaster.rng = self._rng(f"forecast|{latest_sunday.isoformat()}")
         scenario.forecast_generation_dates, scenario.forecasts = forecaster._make_forecasts(
             generation_count=1, horizon_weeks=self.settings.forecast_horizon_weeks
         )
@@ -399,7 +437,7 @@ class LargeGenerator:
         )
 
     def _rng(self, purpose: str) -> random.Random:
-        return random.Random(f"acorn-sandbox|{self.seed}|large|{self.today.isoformat()}|{purpose}")
+        return random.Random(f"acorn-sandbox|{self.seed}|large|{purpose}")
 
     def _reserved(self, shipped_keys: set[tuple[str, str]]) -> dict[str, int]:
         """Eaches the vendor holds for acknowledged POs it has not shipped, by vendor SKU."""
