@@ -1,5 +1,6 @@
 """Flatten the API's nested JSON into the rows of the raw tables."""
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -237,6 +238,7 @@ def _status_item_details(
     return rows
 
 
+@functools.cache
 def _snake(name: str) -> str:
     return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
 
