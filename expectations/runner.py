@@ -150,16 +150,35 @@ def _read_frame(path: Path, spec: SuiteSpec) -> pd.DataFrame | None:
     )
     with duckdb.connect(str(path), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
-        row = connection.execute(
+        rows = connection.execute(
             "select count(*) from information_schema.tables"
             " where table_schema = ? and table_name = ?",
             [schema, name],
-        ).fetchone()
-        if row is None or row[0] == 0:
+        ).fetchall()
+        if not rows or rows[0][0] == 0:
             return None
-        frame = connection.execute(f'select *{computed} from "{schema}"."{name}"').df()
+        table = connection.sql(f'select *{computed} from "{schema}"."{name}"').to_arrow_table()
+    frame = _compact_frame(table)
     for column, compute in spec.frame_columns.items():
         frame[column] = compute(frame)
+    return frame
+
+
+def _compact_frame(table: Any) -> pd.DataFrame:
+    """Turn an Arrow table into pandas with repeated text as categories.
+
+    Identifiers, units and codes repeat across rows (a shipment id once per carton), and one
+    Python string object per cell costs several times the table's size in memory.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = frame[field.name]
+            if column.nunique(dropna=True) < len(column) // 2:
+                frame[field.name] = column.astype("category")
     return frame
 
 
