@@ -18,9 +18,9 @@ then report documents stay IN_PROGRESS. Orders, once made, stay in memory, so wh
 submission changes is kept.
 
 Timeline per centre, in days before `today`:
-- days 7 to 179: history, as in the small and medium profiles (acknowledged, shipped with
+- days 10 to 179: history, as in the small and medium profiles (acknowledged, shipped with
   an ASN, received, closed), with the short receipt and the cancellation planted once;
-- days 3 to 6: acknowledged, not shipped yet;
+- days 3 to 9: acknowledged, not shipped yet;
 - days 1 and 2: New, with UNCONFIRMED items;
 - and, as in the other profiles, the hand-built POs of the last week with the remaining
   planted cases (a partition of its own, HAND_BUILT_SLOT of today's date).
@@ -62,6 +62,10 @@ logger = logging.getLogger(__name__)
 
 ORDERS_PER_CENTRE_DAY = (22, 33)
 HISTORY_DAYS = 179  # the oldest POs, in days before today; inside Amazon's 6-month listing limit
+# POs this many days old or more are shipped with an ASN. A late shipment leaves 3 days after
+# the PO plus 3, so every ASN of the history is older than acorn's 3-day ASN window; younger
+# POs wait, acknowledged, for the vendor to ship them.
+HISTORY_MIN_AGE = 10
 FORECAST_HORIZON_WEEKS = 52
 # An order changes at most this long after its creation: Amazon closes it after AUTO_CLOSE_DAYS.
 CHANGE_HORIZON = timedelta(days=AUTO_CLOSE_DAYS + 1)
@@ -69,7 +73,7 @@ CHANGE_HORIZON = timedelta(days=AUTO_CLOSE_DAYS + 1)
 EPOCH = date(2000, 1, 1)  # partitions are numbered by days since then
 HAND_BUILT_SLOT = 15  # the partition slot of the hand-built week; centres use 0 to 11
 _NUMBER_SPACE = 36**8
-_NUMBER_MULTIPLIER = 1_000_003  # coprime with 36, so the mapping below is a bijection
+_NUMBER_MULTIPLIER = 1_743_392_200_537  # coprime with 36 (odd, not a multiple of 3): the map is a bijection
 _ORDERS_PER_PARTITION = 100
 _CENTRES_PER_DAY = 16
 _SSCC_SERIALS_PER_PARTITION = 20_000
@@ -342,7 +346,7 @@ class LargeGenerator:
                 created_on = EPOCH + timedelta(days=day)
                 hour, minute = builder.rng.randint(5, 20), builder.rng.randint(0, 59)
                 created = datetime(created_on.year, created_on.month, created_on.day, hour, minute, tzinfo=UTC)
-                if age >= 7:
+                if age >= HISTORY_MIN_AGE:
                     # A late shipment (3 days more) is drawn for every PO, so a PO ships the same whatever its age.
                     may_plant = position == 0 and age in (35, 21)
                     builder._make_history_order(centre, created, max(2, age // 7), self.pool, may_plant)
