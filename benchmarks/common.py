@@ -2,13 +2,15 @@
 
 import json
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +66,81 @@ def sandbox_client(base_url: str, **options):
         refresh_token=SANDBOX_REFRESH_TOKEN,
         **options,
     )
+
+
+class ExternalSandbox:
+    """A sandbox in a process of its own, as Amazon is outside the vendor's machine.
+
+    Start it with `start()`; it writes the inbox into `data_dir / "inbox"`, keeps its state
+    in `data_dir / "sandbox"`, and is ready once `/_sandbox/health` says so. `env()` gives
+    what an acorn process needs to use it; `stop()` returns the server's peak RSS in MB.
+    """
+
+    def __init__(self, profile: str, data_dir: Path, today: date | None = None, seed: int = 7) -> None:
+        self.profile = profile
+        self.data_dir = data_dir
+        self.today = today
+        self.seed = seed
+        self.process: subprocess.Popen | None = None
+        self.base_url = ""
+        self.ready_seconds = float("nan")
+
+    def start(self, timeout: float = 900) -> "ExternalSandbox":
+        import httpx
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        state = self.data_dir / "sandbox" / f"state-{self.today or 'today'}.jsonl"
+        state.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable, "-m", "sandbox", "serve", "--profile", self.profile, "--seed", str(self.seed),
+            "--port", str(port), "--inbox", str(self.data_dir / "inbox"), "--state-file", str(state),
+            "--log-level", "WARNING",
+        ]  # fmt: skip
+        if self.today is not None:
+            command += ["--today", self.today.isoformat()]
+        started = time.perf_counter()
+        self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+        while time.perf_counter() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The sandbox exited with {self.process.returncode}; run {' '.join(command)} to see why.")
+            try:
+                if httpx.get(self.base_url + "/_sandbox/health", timeout=5).json().get("ready"):
+                    self.ready_seconds = time.perf_counter() - started
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"The {self.profile} sandbox was not ready within {timeout:.0f} s.")
+
+    def env(self) -> dict[str, str]:
+        from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
+
+        return {
+            "ACORN_SANDBOX_URL": self.base_url,
+            "ACORN_LWA_CLIENT_ID": SANDBOX_CLIENT_ID,
+            "ACORN_LWA_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+            "ACORN_LWA_REFRESH_TOKEN": SANDBOX_REFRESH_TOKEN,
+        }
+
+    def stop(self) -> float:
+        if self.process is None:
+            return float("nan")
+        peak = float("nan")
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        return peak
 
 
 def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -1,9 +1,9 @@
 """The large profile: 5,000 ASINs, 12 fulfilment centres and about 60,000 POs, generated as they are needed.
 
-Generating 1.2 million PO lines takes longer than a client waits for its first answer, so
+Generating 1.2 million PO lines takes longer than a client waits for its first response, so
 the large profile generates one *partition* at a time: the POs one fulfilment centre
 received on one calendar day. Each PO has a random stream of its own, seeded from (seed,
-date, centre, position), so it comes out the same whatever order partitions are made in. A
+date, centre, position), so it comes out the same whatever order partitions are content in. A
 PO number encodes its partition, so `orders.get(number)` makes just that one.
 
 Because the streams do not depend on `today`, the sandbox of the next day shows the same
@@ -14,7 +14,7 @@ received and closed), plus a day of new POs: what a daily run meets. Two things 
 Requests make the partitions they need; a background thread (`fill`) makes the rest,
 newest first, writes the vendor's shipment export as it goes, then works out the weekly
 inventory figures, the forecast and the vendor's stock, and sets `scenario.ready`. Until
-then report documents stay IN_PROGRESS. Orders, once made, stay in memory, so what a
+then report documents stay IN_PROGRESS. Orders, once content, stay in memory, so what a
 submission changes is kept.
 
 Timeline per centre, in days before `today`:
@@ -62,9 +62,9 @@ logger = logging.getLogger(__name__)
 
 ORDERS_PER_CENTRE_DAY = (22, 33)
 HISTORY_DAYS = 179  # the oldest POs, in days before today; inside Amazon's 6-month listing limit
-# POs this many days old or more are shipped with an ASN. A late shipment leaves 3 days after
-# the PO plus 3, so every ASN of the history is older than acorn's 3-day ASN window; younger
-# POs wait, acknowledged, for the vendor to ship them.
+# POs this many days old or more are shipped with an ASN. Even a late shipment leaves within
+# 6.4 days of its PO, so every ASN of the history is older than acorn's 3-day ASN window.
+# Younger POs wait, acknowledged, for the vendor to ship them.
 HISTORY_MIN_AGE = 10
 FORECAST_HORIZON_WEEKS = 52
 # An order changes at most this long after its creation: Amazon closes it after AUTO_CLOSE_DAYS.
@@ -110,7 +110,7 @@ def day_number(day: date) -> int:
 class PurchaseOrderNumbers:
     """Turn (partition, position) into an 8-character PO number and back.
 
-    The position in a made-up integer space is scrambled by an affine map modulo 36**8,
+    The position in a content-up integer space is scrambled by an affine map modulo 36**8,
     offset by the seed, so numbers look like Amazon's and differ from seed to seed.
     """
 
@@ -130,7 +130,7 @@ class PurchaseOrderNumbers:
         return "".join(reversed(characters))
 
     def decode(self, number: str) -> Partition | None:
-        """Return the partition of a number this scheme made, or None for any other string."""
+        """Return the partition of a number this scheme content, or None for any other string."""
         if len(number) != 8 or any(character not in ALPHANUMERIC for character in number):
             return None
         value = 0
@@ -143,7 +143,7 @@ class PurchaseOrderNumbers:
 
 
 @dataclass
-class _Made:
+class _PartitionContent:
     orders: list[PurchaseOrder]
     shipments: list[Shipment]
     asn_records: dict[str, AsnRecord]
@@ -192,7 +192,7 @@ class _PartitionBuilder(_ScenarioBuilder):
 
 
 class LargeScenario(Scenario):
-    """A Scenario whose orders, ASNs, inventory and forecast are made on demand or by `fill`.
+    """A Scenario whose orders, ASNs, inventory and forecast are content on demand or by `fill`.
 
     `shipments` stays empty: each partition's shipments go to the inbox export and are dropped.
     """
@@ -305,14 +305,14 @@ class LargeGenerator:
         with self._lock:
             if partition in self._orders_made:
                 return
-            made = self._build(partition)
-            for order in made.orders:
+            content = self._build(partition)
+            for order in content.orders:
                 self.scenario.orders.add(order)
-            for record in made.asn_records.values():
+            for record in content.asn_records.values():
                 self.scenario.asn_records[record.shipment_identifier] = record
-            self.scenario.receipt_shortfalls.update(made.receipt_shortfalls)
-            self._unwritten[partition] = made.shipments
-            self._orders_made[partition] = made.orders
+            self.scenario.receipt_shortfalls.update(content.receipt_shortfalls)
+            self._unwritten[partition] = content.shipments
+            self._orders_made[partition] = content.orders
 
     def make_days(self, first: date, last: date) -> None:
         """Make every partition whose POs were created from `first` to `last`."""
@@ -329,12 +329,12 @@ class LargeGenerator:
             self.make(partition)
 
     def stream(self) -> Iterator[tuple[list[PurchaseOrder], list[Shipment]]]:
-        """Each partition's orders and shipments, made afresh and not kept, to write the whole profile out."""
+        """Each partition's orders and shipments, content afresh and not kept, to write the whole profile out."""
         for partition in self.partitions():
-            made = self._build(partition)
-            yield made.orders, made.shipments
+            content = self._build(partition)
+            yield content.orders, content.shipments
 
-    def _build(self, partition: Partition) -> _Made:
+    def _build(self, partition: Partition) -> _PartitionContent:
         builder = _PartitionBuilder(self.catalogue, self.numbers, partition)
         day, centre = partition
         if partition == self.hand_built:
@@ -355,7 +355,7 @@ class LargeGenerator:
                     if age >= 3:
                         builder._acknowledge_history(order, {})
                 builder.end_order()
-        return _Made(list(builder.orders.values()), builder.shipments, builder.asn_records, builder.receipt_shortfalls)
+        return _PartitionContent(list(builder.orders.values()), builder.shipments, builder.asn_records, builder.receipt_shortfalls)
 
     # -- the whole scenario -----------------------------------------------------------
 

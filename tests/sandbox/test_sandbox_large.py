@@ -55,7 +55,7 @@ def all_pages(list_operation, scenario, params: dict[str, str], key: str) -> lis
         query = {**params, "nextToken": token}
 
 
-def test_a_partition_is_the_same_whatever_order_partitions_are_made_in(filled: tuple[LargeGenerator, Path]) -> None:
+def test_partition_independent_of_order(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     backwards = LargeGenerator(7, TODAY, MINI)
     for partition in reversed(generator.partitions()):
@@ -65,7 +65,7 @@ def test_a_partition_is_the_same_whatever_order_partitions_are_made_in(filled: t
     assert made_backwards == made_forwards
 
 
-def test_the_order_count_is_known_before_any_order_is_made(filled: tuple[LargeGenerator, Path]) -> None:
+def test_order_count_known_upfront(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     fresh = LargeGenerator(7, TODAY, MINI)
     assert dict.__len__(fresh.scenario.orders) == 0
@@ -74,7 +74,7 @@ def test_the_order_count_is_known_before_any_order_is_made(filled: tuple[LargeGe
     assert 60 * 4 * 2 + 8 <= len(every_order(generator)) <= 60 * 4 * 3 + 8
 
 
-def test_po_numbers_are_unique_amazon_shaped_and_name_their_partition(filled: tuple[LargeGenerator, Path]) -> None:
+def test_po_numbers_round_trip(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     numbers = [order.number for order in every_order(generator)]
     assert len(set(numbers)) == len(numbers)
@@ -87,7 +87,7 @@ def test_po_numbers_are_unique_amazon_shaped_and_name_their_partition(filled: tu
     assert generator.numbers.decode("abc-defg") is None
 
 
-def test_every_planted_case_is_generated_once(filled: tuple[LargeGenerator, Path]) -> None:
+def test_planted_cases_once_each(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     lines_by_tag: dict[str, int] = {}
     for order in every_order(generator):
@@ -99,7 +99,7 @@ def test_every_planted_case_is_generated_once(filled: tuple[LargeGenerator, Path
         assert lines_by_tag[tag] == 1, tag
 
 
-def test_history_is_acknowledged_and_recent_days_are_new(filled: tuple[LargeGenerator, Path]) -> None:
+def test_order_states_by_age(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     for order in every_order(generator):
         age = (TODAY - order.purchase_order_date.date()).days
@@ -114,7 +114,7 @@ def test_history_is_acknowledged_and_recent_days_are_new(filled: tuple[LargeGene
 
 
 @pytest.mark.parametrize("days_back", [0, 8, 30, 45, 58])
-def test_listing_a_half_made_scenario_equals_scanning_the_whole_one(
+def test_lazy_listing_matches_full_scan(
     filled: tuple[LargeGenerator, Path], days_back: int
 ) -> None:
     generator, _ = filled
@@ -142,7 +142,7 @@ def test_listing_a_half_made_scenario_equals_scanning_the_whole_one(
     )
 
 
-def test_an_order_read_by_number_is_made_on_demand_and_matches_the_fill(filled: tuple[LargeGenerator, Path]) -> None:
+def test_order_by_number_made_on_demand(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     oldest = min(every_order(generator), key=lambda order: order.purchase_order_date)
     state = SandboxState(SandboxConfig(profile="large", today=TODAY), scenario=LargeGenerator(7, TODAY, MINI).scenario)
@@ -150,7 +150,7 @@ def test_an_order_read_by_number_is_made_on_demand_and_matches_the_fill(filled: 
     assert state.purchase_order("ZZZZZZZZ") is None
 
 
-def test_the_inbox_export_holds_every_shipment_with_valid_cartons(filled: tuple[LargeGenerator, Path]) -> None:
+def test_inbox_shipments_match_asns(filled: tuple[LargeGenerator, Path]) -> None:
     generator, inbox = filled
     with (inbox / "shipments.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -166,10 +166,11 @@ def test_the_inbox_export_holds_every_shipment_with_valid_cartons(filled: tuple[
     for record in records.values():
         for key, confirmed in record.eaches_by_line.items():
             assert eaches[key] == confirmed
-    assert (inbox / "stock.csv").exists() and (inbox / "catalogue.csv").exists()
+    assert (inbox / "stock.csv").exists()
+    assert (inbox / "catalogue.csv").exists()
 
 
-def test_reports_wait_for_the_fill_and_ground_truth_points_to_a_file(tmp_path: Path) -> None:
+def test_reports_wait_for_fill(tmp_path: Path) -> None:
     generator = LargeGenerator(7, TODAY, MINI)
     config = SandboxConfig(profile="large", today=TODAY, report_seconds=0.0, throttle=False)
     state = SandboxState(config, scenario=generator.scenario)
@@ -196,7 +197,7 @@ def test_reports_wait_for_the_fill_and_ground_truth_points_to_a_file(tmp_path: P
     assert state.report(cancelled)["processingStatus"] == "CANCELLED"
 
 
-def test_streaming_the_profile_out_makes_the_same_orders_as_the_fill(filled: tuple[LargeGenerator, Path]) -> None:
+def test_stream_matches_fill(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     streamed = {}
     for orders, _shipments in LargeGenerator(7, TODAY, MINI).stream():
@@ -204,7 +205,7 @@ def test_streaming_the_profile_out_makes_the_same_orders_as_the_fill(filled: tup
     assert streamed == {order.number: repr(order) for order in every_order(generator)}
 
 
-def test_the_next_day_shows_the_same_pos_one_day_older(filled: tuple[LargeGenerator, Path]) -> None:
+def test_next_day_ages_same_pos(filled: tuple[LargeGenerator, Path]) -> None:
     generator, _ = filled
     tomorrow = LargeGenerator(7, TODAY + timedelta(days=1), MINI)
     tomorrow.make_all()
