@@ -97,7 +97,7 @@ def _requests_per_second(base_url: str, seconds: float, clients: int) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-def measure(profile: str, seconds: float, clients: int) -> tuple[float, float, float]:
+def measure_once(profile: str, seconds: float, clients: int) -> tuple[float, float, float]:
     """Start a sandbox with `profile`; return (seconds to first response, peak RSS in MB, requests per second)."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -124,6 +124,30 @@ def measure(profile: str, seconds: float, clients: int) -> tuple[float, float, f
     return first, peak, rate
 
 
+def figures(profile: str, samples: list[tuple[float, float, float]], baseline: tuple[float, float, float], command: str, clients: int, seconds: float) -> list[Figure]:
+    named = (("sandbox_first_response_seconds", "s"), ("sandbox_server_peak_rss", "MB"), ("sandbox_requests_per_second", "req/s"))
+    return [
+        Figure(
+            figure=name,
+            profile=profile,
+            unit=unit,
+            samples=[sample[index] for sample in samples],
+            baseline=baseline[index],
+            baseline_label="small profile, same run",
+            command=command,
+            notes={"clients": clients, "seconds": seconds, "cpus": os.cpu_count()},
+        )
+        for index, (name, unit) in enumerate(named)
+    ]
+
+
+def measure(profile: str, repeat: int) -> list[Figure]:
+    """The figures of `python -m benchmarks`: `repeat` starts of `profile`, one of the small profile."""
+    baseline = measure_once("small", 10.0, 4)
+    samples = [measure_once(profile, 10.0, 4) for _ in range(repeat)]
+    return figures(profile, samples, baseline, f"python -m benchmarks.sandbox_large --profile {profile}", 4, 10.0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.sandbox_large", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="large", help="profile to measure; default large")
@@ -142,26 +166,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     command = " ".join(["python -m benchmarks.sandbox_large", *(argv if argv is not None else sys.argv[1:])])
-    baseline = measure("small", args.seconds, args.clients)
-    measured = measure(args.profile, args.seconds, args.clients)
-    figures = []
-    for index, (name, unit) in enumerate(
-        (("sandbox time to first response", "s"), ("sandbox peak RSS", "MB"), ("sandbox requests per second", "req/s"))
-    ):
-        figures.append(
-            Figure(
-                figure=name,
-                profile=args.profile,
-                unit=unit,
-                samples=[measured[index]],
-                baseline=baseline[index],
-                baseline_label="small profile, same run",
-                command=command,
-                notes={"clients": args.clients, "seconds": args.seconds, "cpus": os.cpu_count()},
-            )
-        )
-    print_table(figures)
-    write_results(figures)
+    baseline = measure_once("small", args.seconds, args.clients)
+    measured = measure_once(args.profile, args.seconds, args.clients)
+    results = figures(args.profile, [measured], baseline, command, args.clients, args.seconds)
+    print_table(results)
+    write_results(results)
     return 0
 
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from benchmarks import end_to_end, extraction, load, startup, transform
+from benchmarks import end_to_end, extraction, load, sandbox_large, startup, transform
 
 
 def assert_sane(figures, names):
@@ -71,3 +71,15 @@ def test_startup_benchmark():
 
     assert figures["ui_ready_seconds"].value > 0
     assert figures["definitions_import_seconds"].value > 0
+
+
+def test_sandbox_benchmark():
+    sample = sandbox_large.measure_once("small", 1.0, 2)
+    figures = assert_sane(
+        sandbox_large.figures("small", [sample], sample, "smoke", 2, 1.0),
+        ["sandbox_first_response_seconds", "sandbox_server_peak_rss", "sandbox_requests_per_second"],
+    )
+
+    assert figures["sandbox_first_response_seconds"].value > 0
+    assert figures["sandbox_server_peak_rss"].value > 10
+    assert figures["sandbox_requests_per_second"].value > 0
