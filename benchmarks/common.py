@@ -72,7 +72,7 @@ class ExternalSandbox:
     """A sandbox in a process of its own, as Amazon is outside the vendor's machine.
 
     Start it with `start()`; it writes the inbox into `data_dir / "inbox"`, keeps its state
-    in `data_dir / "sandbox"`, and is ready once `/_sandbox/health` says so. `env()` gives
+    in `data_dir / "sandbox"`, and is ready once `/_sandbox/health` reports `ready`. `env()` gives
     what an acorn process needs to use it; `stop()` returns the server's peak RSS in MB.
     """
 

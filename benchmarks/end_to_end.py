@@ -1,9 +1,10 @@
 """`acorn run` from an empty data folder, then again on the same folder (the daily run).
 
 Small and medium: `acorn run` starts its own sandbox and the daily run meets the same data.
-Large: the sandbox runs in a process of its own (as Amazon does; its memory is not acorn's),
-first as of yesterday, then as of today, so the daily run meets one day of new data: new
-POs, and yesterday's POs a step further (acknowledged, shipped, received).
+Large: the sandbox runs in a process of its own, as Amazon does, so its memory is not
+counted as acorn's. It runs first as of yesterday, then as of today. The daily run thus
+meets one day of new data: new POs, and yesterday's POs a step further (acknowledged,
+shipped, received).
 """
 
 import re

@@ -667,7 +667,7 @@ def inventory_weeks(first_order_day: date, today: date) -> list[date]:
 def make_stock_rows(
     rng: random.Random, products: list[Product], today: date, reserved_by_sku: dict[str, int]
 ) -> list[StockRow]:
-    """The vendor's warehouse stock today, less nothing: `reserved_units` shows what open POs hold."""
+    """Make the vendor's warehouse stock of today; `reserved_units` is what open POs hold of it."""
     rows = []
     for product in products:
         if not product.in_catalogue:
@@ -692,9 +692,10 @@ def make_stock_rows(
 class InventoryTally:
     """Per ASIN and inventory week: eaches received, open on POs at the week's end, and confirmed.
 
-    A line counts as received in the week of its last receipt (with everything it received),
-    as open from the week of its acknowledgement until the week its PO closes (less what it
-    received once that is in), and in the confirmation rate of the week its PO was created.
+    A line counts as received in the week of its last receipt, with everything it received.
+    It counts as open from the week of its acknowledgement until the week its PO closes, less
+    what it received once that is in. It counts in the confirmation rate of the week its PO
+    was created.
     """
 
     def __init__(self, weeks: list[date]) -> None:

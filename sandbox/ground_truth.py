@@ -1,4 +1,4 @@
-"""What the generator made, per PO line, as JSON lines: for tests and benchmarks that check the marts.
+"""Ground truth of the generated data, one JSON line per PO line, for checking the marts.
 
     python -m sandbox ground-truth --profile large --seed 7 --today 2026-12-04 --out truth.jsonl
 
@@ -18,7 +18,7 @@ from sandbox.scenario import OrderLine, PurchaseOrder, Shipment
 
 
 def line_truth(order: PurchaseOrder, line: OrderLine, shipped_eaches: int, currency_code: str) -> dict[str, Any]:
-    """What happened to one PO line, in eaches, with its planted-case tags."""
+    """Return what happened to one PO line, in eaches, with its planted-case tags."""
     return {
         "purchase_order_number": order.number,
         "item_sequence_number": line.item_sequence_number,

@@ -284,9 +284,9 @@ class StockRow:
 class OrderBook(dict[str, PurchaseOrder]):
     """Purchase orders by number, with an index by the day each was created.
 
-    Listing reads `created_between` and `touched_between` instead of scanning every order;
-    this class answers the second with every order, and a generated profile that knows how
-    long after its creation an order can change narrows it (see sandbox/large.py).
+    Listing reads `created_between` and `touched_between` instead of scanning every order.
+    Here `touched_between` returns every order. The large profile, where an order changes
+    at most a fixed time after its creation, narrows it (see sandbox/large.py).
     Orders read by number (`get`, `[]`) are the ones submissions change, so `version`
     moves on with each such read, and a listing cached under one version is stale under
     the next. Adding orders leaves it alone: a listing makes every order of its window
