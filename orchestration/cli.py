@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--scenario",
         type=Path,
-        help="serve this hand-written scenario (JSON) and load it into data/scenarios/<file name>/",
+        help="serve this hand-written scenario (JSON or YAML) and load it into data/scenarios/<file name>/",
     )
     run.set_defaults(handler=command_run)
 

@@ -45,7 +45,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--scenario",
         type=Path,
         default=None,
-        help="serve a hand-written scenario from this JSON file in place of the generated data (see sandbox/README.md)",
+        help="serve a hand-written scenario from this JSON or YAML file in place of the generated data (see sandbox/README.md)",
     )
     serve.add_argument(
         "--faults",

@@ -1,8 +1,10 @@
-"""Hand-written scenarios: a JSON file that fills the same `Scenario` the generator fills.
+"""Hand-written scenarios: a JSON or YAML file that fills the same `Scenario` the generator fills.
 
-The format is described in sandbox/README.md ("Hand-written scenarios"). Every error
-names the file and the JSON path of the value to fix. Times need a time zone. Money is
-read as Decimal from strings or numbers.
+The format is described in sandbox/README.md ("Hand-written scenarios"). JSON and YAML files
+share one document model, and every error names the file and the path of the value to fix,
+such as `purchase_orders[0].items[1].net_cost`. Times need a time zone and are kept in UTC.
+Money and the other decimal figures are read as Decimal from strings or whole numbers. A
+number with a fraction is rejected, because JSON and YAML parsers read it as a binary float.
 """
 
 import json
@@ -11,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
+
+import yaml
 
 from sandbox.config import CURRENCY_CODE, MARKETPLACE_ID, VENDOR_CODE
 from sandbox.generator import FULFILMENT_CENTRES, SHIP_FROM_PARTY_ID
@@ -34,6 +38,7 @@ from sandbox.scenario import (
 FORMAT = "acorn-sandbox-scenario/1"
 ORDER_STATES = ("New", "Acknowledged", "Closed")
 SCENARIO_PROFILE = "scenario"
+YAML_SUFFIXES = (".yaml", ".yml")
 
 _TOP_LEVEL = {
     "format", "today", "vendor_code", "currency_code", "ship_from_party_id", "fulfilment_centres",
@@ -51,7 +56,7 @@ _INVENTORY_RATES = ("average_vendor_lead_time_days", "sell_through_rate", "vendo
 
 
 class ScenarioFileError(ValueError):
-    """A scenario file that cannot be read; the message names the file, the JSON path and the fix."""
+    """A scenario file that cannot be read; the message names the file, the path of the value and the fix."""
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,21 @@ class PendingReceipt:
 
 
 class _Reader:
-    """Typed access to one JSON object, with errors that name its path."""
+    """Typed access to one mapping of the document, with errors that name its path."""
 
-    def __init__(self, source: Path, value: object, where: str) -> None:
+    def __init__(self, source: Path, value: object, where: str, syntax: str) -> None:
         self.source = source
         self.where = where
+        self.syntax = syntax  # "JSON" or "YAML", for the wording of errors
         if not isinstance(value, dict):
-            self.fail(where, "must be a JSON object")
+            self.fail(where, "must be a JSON object" if syntax == "JSON" else "must be a YAML mapping")
+        for key in value:
+            if not isinstance(key, str):
+                self.fail(where, f"has the key {_shown(key)}, which is not text; quote it")
         self.value: dict[str, Any] = value  # type: ignore[assignment]
 
     def fail(self, where: str, problem: str) -> NoReturn:
-        raise ScenarioFileError(f"Scenario file {self.source}: {where} {problem}.")
+        raise ScenarioFileError(f"Scenario file {self.source}: {where or 'the document'} {problem}.")
 
     def path(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
@@ -94,84 +103,156 @@ class _Reader:
 
     def text(self, key: str, default: object = ...) -> Any:
         value = self.raw(key, default)
-        if value is not default and (not isinstance(value, str) or not value.strip()):
-            self.fail(self.path(key), f"is {value!r}; give a non-empty string")
-        return value
+        if value is default:
+            return value
+        if isinstance(value, str) and value.strip():
+            return value
+        hint = ""
+        if self.syntax == "YAML" and value is not None and not isinstance(value, str):
+            hint = ", and quote it, because YAML reads unquoted values such as NO, 0017 or 2026-12-04 as booleans, numbers or dates"
+        self.fail(self.path(key), f"is {_shown(value)}; give a non-empty string{hint}")
 
     def integer(self, key: str, default: object = ..., minimum: int = 0) -> Any:
         value = self.raw(key, default)
         if value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(self.path(key), f"is {value!r}; give a whole number of at least {minimum}")
+            self.fail(self.path(key), f"is {_shown(value)}; give a whole number of at least {minimum}")
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw(key, default)
         if not isinstance(value, bool):
-            self.fail(self.path(key), f"is {value!r}; give true or false")
+            self.fail(self.path(key), f"is {_shown(value)}; give true or false")
         return value
 
     def money(self, key: str, default: object = ...) -> Any:
+        """Read a decimal figure (money, forecast units, rates) from a string or a whole number."""
         value = self.raw(key, default)
         if value is default or value is None:
             return value
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(self.path(key), f"is {value!r}; give an amount such as \"8.50\"")
+        if isinstance(value, float):
+            self.fail(
+                self.path(key),
+                f"is the number {value!r}, which {self.syntax} reads as a binary float; "
+                'write it as a quoted string such as "8.50", so that it stays an exact decimal',
+            )
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.fail(self.path(key), f'is {_shown(value)}; give an amount such as "8.50"')
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite():
-            self.fail(self.path(key), f"is {value!r}; give an amount such as \"8.50\"")
+            self.fail(self.path(key), f'is {_shown(value)}; give an amount such as "8.50"')
         return amount
 
     def day(self, key: str, default: object = ...) -> Any:
         value = self.raw(key, default)
         if value is default or value is None:
             return value
+        # YAML reads an unquoted 2026-12-04 as a date. A datetime is a date too, so it is checked first.
+        if isinstance(value, datetime):
+            self.fail(self.path(key), f"is {_shown(value)}; give a date as YYYY-MM-DD, without a time")
+        if isinstance(value, date):
+            return value
         try:
             return date.fromisoformat(value)
         except (TypeError, ValueError):
-            self.fail(self.path(key), f"is {value!r}; give a date as YYYY-MM-DD")
+            self.fail(self.path(key), f"is {_shown(value)}; give a date as YYYY-MM-DD")
 
     def moment(self, key: str, default: object = ...) -> Any:
         value = self.raw(key, default)
         if value is default or value is None:
             return value
-        try:
-            parsed = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            self.fail(self.path(key), f"is {value!r}; give a date-time with a time zone, e.g. 2026-11-20T10:00:00Z")
+        # YAML reads an unquoted 2026-11-20T10:00:00Z as a datetime, while JSON leaves a string.
+        parsed = value
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        if not isinstance(parsed, datetime):
+            self.fail(self.path(key), f"is {_shown(value)}; give a date-time with a time zone, e.g. 2026-11-20T10:00:00Z")
+        if parsed.utcoffset() is None:
+            self.fail(self.path(key), f"is {_shown(value)}, which has no time zone; add Z for UTC, e.g. {parsed.isoformat()}Z")
         return parsed.astimezone(UTC)
 
     def items(self, key: str, required: bool = False) -> list["_Reader"]:
         value = self.raw(key, ... if required else [])
         if not isinstance(value, list):
-            self.fail(self.path(key), "must be a JSON array")
-        return [_Reader(self.source, item, f"{self.path(key)}[{index}]") for index, item in enumerate(value)]
+            self.fail(self.path(key), "must be a JSON array" if self.syntax == "JSON" else "must be a YAML list")
+        return [_Reader(self.source, item, f"{self.path(key)}[{index}]", self.syntax) for index, item in enumerate(value)]
+
+
+def _shown(value: object) -> str:
+    """Format a value for an error: YAML dates and times in ISO 8601, anything else as a Python literal."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, which builds plain data only, but rejects a key given twice in one mapping.
+
+    The base class lets the last of two equal keys win without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *anchor` merges; a key given beside it overrides the merged one
+            key = self.construct_object(key_node, deep=True)
+            try:
+                repeated = key in seen
+            except TypeError:
+                continue  # an unhashable key, which the base class rejects with its own message
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_scenario_file(path: Path) -> tuple[Scenario, list[PendingReceipt]]:
-    """Read a hand-written scenario; return it and the receipts still to come after its `today`."""
-    if path.suffix.lower() in (".yaml", ".yml"):
-        raise ScenarioFileError(
-            f"Scenario file {path} is YAML, which the sandbox does not read; write the scenario as JSON."
-        )
+    """Read a hand-written scenario; return it and the receipts still to come after its `today`.
+
+    A `.yaml` or `.yml` suffix means YAML; any other suffix means JSON.
+    """
+    syntax = "YAML" if path.suffix.lower() in YAML_SUFFIXES else "JSON"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioFileError(f"Scenario file {path} was not found; check the path.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScenarioFileError(f"Scenario file {path} is not valid JSON: {error}.") from None
-    return _Builder(path, document).build()
+    except UnicodeDecodeError as error:
+        raise ScenarioFileError(f"Scenario file {path} is not valid {syntax}: {error}; save it as UTF-8.") from None
+    if syntax == "YAML":
+        document = _parse_yaml(path, text)
+    else:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ScenarioFileError(f"Scenario file {path} is not valid JSON: {error}.") from None
+    return _Builder(path, document, syntax).build()
+
+
+def _parse_yaml(path: Path, text: str) -> object:
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # a SafeLoader subclass: plain data, no Python objects
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "the text cannot be parsed"
+        place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ScenarioFileError(f"Scenario file {path} is not valid YAML: {problem}{place}.") from None
+    except yaml.YAMLError as error:
+        raise ScenarioFileError(f"Scenario file {path} is not valid YAML: {error}.") from None
 
 
 class _Builder:
-    def __init__(self, source: Path, document: object) -> None:
-        self.top = _Reader(source, document, "")
+    def __init__(self, source: Path, document: object, syntax: str) -> None:
+        self.top = _Reader(source, document, "", syntax)
         self.source = source
         self.products: dict[str, Product] = {}
         self.orders: dict[str, PurchaseOrder] = {}
@@ -181,7 +262,7 @@ class _Builder:
         top = self.top
         top.check_keys(_TOP_LEVEL)
         if top.raw("format") != FORMAT:
-            top.fail("format", f"is {top.raw('format')!r}; this sandbox reads {FORMAT!r}")
+            top.fail("format", f"is {_shown(top.raw('format'))}; this sandbox reads {FORMAT!r}")
         self.today = top.day("today")
         self.start_of_today = datetime.combine(self.today, time(0), UTC)
         centres = [self._centre(reader) for reader in top.items("fulfilment_centres")] or list(FULFILMENT_CENTRES[:3])
@@ -265,7 +346,7 @@ class _Builder:
         ordered_at = reader.moment("ordered_at")
         state = reader.raw("state", "New")
         if state not in ORDER_STATES:
-            reader.fail(reader.path("state"), f"is {state!r}; give one of {', '.join(ORDER_STATES)}")
+            reader.fail(reader.path("state"), f"is {_shown(state)}; give one of {', '.join(ORDER_STATES)}")
         day = ordered_at.date()
         ship_window = self._window(reader, "ship_window", day + timedelta(days=2), day + timedelta(days=6))
         delivery_window = self._window(reader, "delivery_window", day + timedelta(days=5), day + timedelta(days=12))
@@ -305,7 +386,7 @@ class _Builder:
             return datetime.combine(start, time(7), UTC), datetime.combine(end, time(7), UTC)
         if not isinstance(value, list) or len(value) != 2:
             reader.fail(reader.path(key), "must be a list of two date-times: [start, end]")
-        bounds = _Reader(reader.source, {"start": value[0], "end": value[1]}, reader.path(key))
+        bounds = _Reader(reader.source, {"start": value[0], "end": value[1]}, reader.path(key), reader.syntax)
         return bounds.moment("start"), bounds.moment("end")
 
     def _line(self, reader: _Reader, number: str, position: int) -> OrderLine:
@@ -319,7 +400,7 @@ class _Builder:
             reader.fail(reader.path("asin"), f"is {asin}, which is not in the catalogue; add it there (in_catalogue false hides it from catalogue.csv)")
         unit = reader.raw("unit", CASES)
         if unit not in (CASES, EACHES):
-            reader.fail(reader.path("unit"), f"is {unit!r}; give {CASES} or {EACHES}")
+            reader.fail(reader.path("unit"), f"is {_shown(unit)}; give {CASES} or {EACHES}")
         unit_size = reader.integer("unit_size", product.case_size if unit == CASES else 1, minimum=1)
         if unit == EACHES and unit_size != 1:
             reader.fail(reader.path("unit_size"), f"is {unit_size}; an {EACHES} line has unit size 1")
@@ -420,7 +501,7 @@ class _Builder:
             reader.fail(reader.path("sscc"), f"is {sscc!r}; an SSCC has 18 digits, the last a GS1 check digit")
         unit = reader.raw("unit", line.unit_of_measure)
         if unit not in (CASES, EACHES):
-            reader.fail(reader.path("unit"), f"is {unit!r}; give {CASES} or {EACHES}")
+            reader.fail(reader.path("unit"), f"is {_shown(unit)}; give {CASES} or {EACHES}")
         return CartonContent(
             carton_id=sscc,
             purchase_order_number=number,
