@@ -42,7 +42,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     review.set_defaults(handler=command_review)
     alerts = actions.add_parser(
         "alerts",
-        help="documents in failure, needs_review or held, and POs near their acknowledgement deadline",
+        help=(
+            "documents in failure, needs_review or held, POs near their acknowledgement deadline, "
+            "and shipments without a sent ASN"
+        ),
     )
     alerts.set_defaults(handler=command_alerts)
     return outbound

@@ -123,8 +123,9 @@ def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
-        "Warns of outbound documents in failure, needs_review or held, and of purchase orders "
-        "near or past their acknowledgement deadline. Each alert is logged once; the tick shows them all."
+        "Warns of outbound documents in failure, needs_review or held, of purchase orders "
+        "near or past their acknowledgement deadline, and of shipments whose ASN is not sent "
+        "within asn_hours. Each alert is logged once; the tick shows them all."
     ),
 )
 def outbound_attention(context: dg.SensorEvaluationContext, acorn: AcornResource) -> dg.SkipReason:
@@ -144,7 +145,7 @@ def outbound_attention(context: dg.SensorEvaluationContext, acorn: AcornResource
             context.log.warning(alert.message)
     context.update_cursor(json.dumps(sorted(alert.key for alert in alerts)))
     if not alerts:
-        return dg.SkipReason("no outbound document or purchase order needs attention")
+        return dg.SkipReason("no outbound document, purchase order or shipment needs attention")
     counts: dict[str, int] = {}
     for alert in alerts:
         counts[alert.kind] = counts.get(alert.kind, 0) + 1

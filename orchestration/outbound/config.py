@@ -1,4 +1,4 @@
-"""Settings of the outbound documents: follow-up age, acknowledgement deadline and EDI outbox.
+"""Settings of the outbound documents: follow-up age, acknowledgement and ASN alerts, and EDI outbox.
 
 They come from the `[acorn.outbound]` table of `.dlt/config.toml`, then from `ACORN_OUTBOUND_*`
 environment variables, which win:
@@ -7,6 +7,7 @@ environment variables, which win:
     processing_review_hours = 24     # a transaction Processing this long is checked against its PO
     acknowledgement_hours = 24       # Amazon's limit for acknowledging a purchase order
     acknowledgement_warning_hours = 6  # alert when less than this remains of that limit
+    asn_hours = 24                   # alert for a shipment whose ASN is not sent this long after it left
     edi_outbox = false               # true: write X12 855/856/810 to data/outbox instead of calling the API
     edi_sender_id = "ACRNV"          # the vendor's EDI interchange id (ISA06, GS02), required with edi_outbox
     edi_receiver_id = "AMAZON"       # ISA08, GS03
@@ -15,6 +16,10 @@ environment variables, which win:
     tax_type = "VAT"                 # invoices: Amazon's taxType for the tax amounts, e.g. VAT, GST, ST
     charge_type = "Freight"          # invoices: Amazon's charge type for the charge amounts
     allowance_type = "Discount"      # invoices: Amazon's allowance type for the allowance amounts
+
+The ASN alert also reads `asn_lookback_days` from the vars of dbt_project/dbt_project.yml: the
+outbound models build ASNs only for shipments that recent, and older shipments count as
+confirmed before acorn.
 """
 
 import os
@@ -22,6 +27,10 @@ import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+import yaml
+
+DBT_PROJECT_FILE = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
 
 
 class OutboundSettingsError(ValueError):
@@ -35,6 +44,13 @@ class OutboundSettings:
     # to acknowledge it, backorders included.
     acknowledgement_hours: float = 24.0
     acknowledgement_warning_hours: float = 6.0
+    # How long after the ship date a shipment may go without a sent ASN before it is alerted.
+    # Amazon's exact deadline depends on the vendor's agreement with Amazon, so the default is
+    # an estimate: set it to the deadline in that agreement.
+    asn_hours: float = 24.0
+    # The dbt variable of the same name, which load_outbound_settings reads; 3 is its value in
+    # the dbt project as shipped.
+    asn_lookback_days: int = 3
     edi_outbox: bool = False
     edi_sender_id: str = ""
     edi_receiver_id: str = "AMAZON"
@@ -58,12 +74,18 @@ class OutboundSettings:
     def acknowledgement_warning(self) -> timedelta:
         return timedelta(hours=self.acknowledgement_warning_hours)
 
+    @property
+    def asn_limit(self) -> timedelta:
+        return timedelta(hours=self.asn_hours)
 
-FIELDS = ("processing_review_hours", "acknowledgement_hours", "acknowledgement_warning_hours")
+
+FIELDS = ("processing_review_hours", "acknowledgement_hours", "acknowledgement_warning_hours", "asn_hours")
 
 
-def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) -> OutboundSettings:
-    """Read the outbound settings of the project at `home`."""
+def load_outbound_settings(
+    home: Path, environ: dict[str, str] | None = None, dbt_project_file: Path = DBT_PROJECT_FILE
+) -> OutboundSettings:
+    """Read the outbound settings of the project at `home`, and the ASN lookback of the dbt project."""
     env = os.environ if environ is None else environ
     path = Path(home) / ".dlt" / "config.toml"
     config: dict = {}
@@ -97,6 +119,7 @@ def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) ->
         raw = env.get(f"ACORN_OUTBOUND_{name.upper()}", config.get(name))
         if raw is not None:
             values[name] = str(raw)
+    values["asn_lookback_days"] = read_asn_lookback_days(dbt_project_file)
     settings = OutboundSettings(**values)
     if settings.edi_outbox and not settings.edi_sender_id:
         raise OutboundSettingsError(
@@ -108,3 +131,23 @@ def load_outbound_settings(home: Path, environ: dict[str, str] | None = None) ->
             f"than acknowledgement_hours ({settings.acknowledgement_hours})"
         )
     return settings
+
+
+def read_asn_lookback_days(project_file: Path = DBT_PROJECT_FILE) -> int:
+    """Read the dbt variable `asn_lookback_days`: how many days before today a shipment gets an ASN."""
+    try:
+        with project_file.open(encoding="utf-8") as handle:
+            project = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise OutboundSettingsError(
+            f"{project_file} was not found; the ASN alert reads asn_lookback_days from it, so restore the dbt project"
+        ) from None
+    except yaml.YAMLError as error:
+        raise OutboundSettingsError(f"{project_file} is not valid YAML ({error}); fix the file and run again") from None
+    variables = project.get("vars") if isinstance(project, dict) else None
+    value = variables.get("asn_lookback_days") if isinstance(variables, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OutboundSettingsError(
+            f"{project_file}: vars.asn_lookback_days is {value!r}; set it to a whole number of days, e.g. 3"
+        )
+    return value
