@@ -5,8 +5,18 @@ from pathlib import Path
 
 import dlt
 from dlt.common.runtime import anon_tracker, telemetry
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 RAW_DATASET = "raw_vendor"
+# DuckDB takes up to 80% of the machine's memory by default. Under a limit it spills large
+# merges to disk instead, which keeps a run on 1.2 million PO lines within a small machine.
+DUCKDB_MEMORY_LIMIT_VARIABLE = "ACORN_DUCKDB_MEMORY_LIMIT"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_memory_limit() -> str:
+    """Return DuckDB's memory limit for loads and dbt, such as 1GB (ACORN_DUCKDB_MEMORY_LIMIT)."""
+    return os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE) or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def _disable_telemetry() -> None:
@@ -34,12 +44,12 @@ def make_pipeline(
     os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     warehouse_path = Path(warehouse_path)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    credentials = DuckDbCredentials(str(warehouse_path))
+    credentials.global_config = {"memory_limit": duckdb_memory_limit()}
     pipeline = dlt.pipeline(
         pipeline_name=pipeline_name,
         pipelines_dir=str(pipelines_dir),
-        destination=dlt.destinations.duckdb(
-            str(warehouse_path), preferred_loader_file_format="parquet"
-        ),
+        destination=dlt.destinations.duckdb(credentials, preferred_loader_file_format="parquet"),
         dataset_name=RAW_DATASET,
         progress=None,
     )

@@ -44,3 +44,15 @@ def test_telemetry_is_off(tmp_path):
     make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
 
     assert anon_tracker._ANON_TRACKER_ENDPOINT is None
+
+
+def test_loads_run_under_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACORN_DUCKDB_MEMORY_LIMIT", "300MB")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines", pipeline_name="acorn_limit")
+
+    pipeline.run([{"sku": "A"}], table_name="probe")
+
+    with pipeline.sql_client() as client:
+        limit = client.execute_sql("select current_setting('memory_limit')")[0][0]
+    # DuckDB reports the limit in MiB: 300 MB is 286.1 MiB.
+    assert limit == "286.1 MiB"
