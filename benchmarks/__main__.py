@@ -1,5 +1,8 @@
 """Run the benchmarks and print their table: `python -m benchmarks [--profile P] [--repeat N] [--only NAME ...]`.
 
+By default the medium profile is measured `--repeat` times and the large one `--large-repeat`
+times (one run of the large profile's pipeline takes minutes).
+
 Each figure is the median of `--repeat` runs, shown with its min and max and beside a baseline
 measured in the same run. The same figures are appended as JSON lines to benchmarks/results.jsonl.
 """
@@ -16,8 +19,9 @@ BENCHMARKS = ("extraction", "load", "transform", "end_to_end", "startup", "sandb
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--profile", action="append", help="sandbox profile(s) to measure (default: small and medium)")
+    parser.add_argument("--profile", action="append", help="sandbox profile(s) to measure (default: medium and large)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--large-repeat", type=int, default=1, help="runs per figure on the large profile (default 1)")
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these benchmarks")
     args = parser.parse_args(argv)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -32,10 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         elif name == "sandbox_large":
             profiles = ["large"]  # its baseline, the small profile, is measured inside
         else:
-            profiles = args.profile or ["small", "medium"]
+            profiles = args.profile or ["medium", "large"]
         for profile in profiles:
-            print(f"running {name} ({profile}, {args.repeat} runs)...", file=sys.stderr, flush=True)
-            figures += module.measure(profile, args.repeat)
+            repeat = min(args.repeat, args.large_repeat) if profile == "large" else args.repeat
+            print(f"running {name} ({profile}, {repeat} runs)...", file=sys.stderr, flush=True)
+            figures += module.measure(profile, repeat)
     print_table(figures)
     write_results(figures)
     print(f"\nfigures appended to {RESULTS_FILE}")
