@@ -819,6 +819,7 @@ def make_inventory_rows(
                     average_vendor_lead_time_days=_average(lead_by_week[week_index] if lead_by_week else []),
                     sell_through_rate=_ratio(sold, available),
                     vendor_confirmation_rate=_ratio(accepted_by_week[week_index], ordered_by_week[week_index]),
+                    sold_units=sold,
                 )
             )
             sellable = sellable_end

@@ -204,6 +204,9 @@ class LargeScenario(Scenario):
         weeks = self.generator.inventory_week_starts()
         return any(start <= week and week + timedelta(days=6) <= end for week in weeks)
 
+    def inventory_week_starts(self) -> list[date]:
+        return self.generator.inventory_week_starts()
+
 
 class LazyOrderBook(OrderBook):
     """An OrderBook that makes a partition the first time one of its days or numbers is asked for."""

@@ -1,13 +1,20 @@
-"""Reports API 2021-06-30: request checks, processing status and the two vendor report documents.
+"""Reports API 2021-06-30: request checks, processing status and the vendor report documents.
 
-Supported report types: GET_VENDOR_FORECASTING_REPORT and GET_VENDOR_INVENTORY_REPORT.
-Any other type is rejected with 400 at createReport. A report waits IN_QUEUE for the
-first 30 % of its processing time, is IN_PROGRESS until the time is over, then ends:
-- FATAL, with an error document `{"errorDetails": ...}`, when reportOptions are missing
-  or invalid, or when WEEK dates are not Sunday to Saturday;
+Supported report types: GET_VENDOR_FORECASTING_REPORT, GET_VENDOR_INVENTORY_REPORT,
+GET_VENDOR_SALES_REPORT, GET_VENDOR_TRAFFIC_REPORT, GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT
+and GET_VENDOR_REAL_TIME_INVENTORY_REPORT. Any other type is rejected with 400 at
+createReport. A report waits IN_QUEUE for the first 30 % of its processing time, is
+IN_PROGRESS until the time is over, then ends:
+- FATAL, with an error document `{"errorDetails": ...}` that names the fix, when a
+  required reportOption is missing or invalid, when dates are missing or break the
+  period's rules (see sandbox/periods.py), when a sales, traffic or margin range ends on
+  a day not published yet, or when a real-time range starts more than 168 hours before
+  the request or spans more than 24 hours;
 - CANCELLED when there is no data: sellingProgram FRESH (the sandbox vendor sells
-  RETAIL only), or an inventory range without a published week;
-- DONE otherwise, with a GZIP-compressed JSON document.
+  RETAIL only), or a range before the first week of inventory figures, or a real-time
+  range without a whole hour;
+- DONE otherwise, with a GZIP-compressed JSON document whose `reportSpecification`
+  repeats the request.
 
 Sandbox differences from Amazon:
 - The forecast document carries one forecast generation per past week of the generated
@@ -16,8 +23,11 @@ Sandbox differences from Amazon:
   that follow it.
 - The inventory report supports reportPeriod WEEK only. DAY, MONTH, QUARTER and YEAR end
   FATAL, and the error document names WEEK as the fix. A week is published 3 days after
-  its Saturday.
-- distributorView SOURCING returns the same figures as MANUFACTURING.
+  its Saturday, and a range without a published week ends CANCELLED.
+- Sales, traffic and margin figures are worked out per day (sandbox/analytics.py) and
+  summed per period, so a week equals its seven days.
+- distributorView SOURCING returns the same figures as MANUFACTURING; the sales report
+  leaves out the ordered figures there, as Amazon's does.
 """
 
 import gzip
@@ -27,17 +37,48 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sandbox.analytics import MARGIN_REPORT, SALES_REPORT, TRAFFIC_REPORT, AnalyticsFigures
+from sandbox.analytics_reports import (
+    PERIOD_REPORT_TYPES,
+    REAL_TIME_INVENTORY_REPORT,
+    margin_document,
+    period_report_outcome,
+    real_time_inventory_document,
+    real_time_outcome,
+    sales_document,
+    traffic_document,
+)
 from sandbox.inbox import format_timestamp
 from sandbox.jsonio import RawJson, dumps, number
 from sandbox.listing import ParameterError, parse_timestamp
+from sandbox.periods import REPORT_PERIODS, date_rule_problem
 from sandbox.scenario import InventoryRow, Scenario
 
 FORECASTING_REPORT = "GET_VENDOR_FORECASTING_REPORT"
 INVENTORY_REPORT = "GET_VENDOR_INVENTORY_REPORT"
-SUPPORTED_REPORT_TYPES = (FORECASTING_REPORT, INVENTORY_REPORT)
+SUPPORTED_REPORT_TYPES = (
+    FORECASTING_REPORT,
+    INVENTORY_REPORT,
+    SALES_REPORT,
+    TRAFFIC_REPORT,
+    MARGIN_REPORT,
+    REAL_TIME_INVENTORY_REPORT,
+)
 SELLING_PROGRAMS = ("RETAIL", "FRESH")
 DISTRIBUTOR_VIEWS = ("MANUFACTURING", "SOURCING")
-REPORT_PERIODS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+# The reportOptions each type requires, with their valid values, as Amazon's report schemas list them.
+REQUIRED_OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    FORECASTING_REPORT: {"sellingProgram": SELLING_PROGRAMS},
+    INVENTORY_REPORT: {"reportPeriod": REPORT_PERIODS, "distributorView": DISTRIBUTOR_VIEWS, "sellingProgram": SELLING_PROGRAMS},
+    SALES_REPORT: {
+        "reportPeriod": REPORT_PERIODS,
+        "distributorView": DISTRIBUTOR_VIEWS,
+        "sellingProgram": ("RETAIL", "BUSINESS", "FRESH"),
+    },
+    TRAFFIC_REPORT: {"reportPeriod": REPORT_PERIODS},
+    MARGIN_REPORT: {"reportPeriod": REPORT_PERIODS},
+    REAL_TIME_INVENTORY_REPORT: {},
+}
 QUEUE_SHARE = 0.3  # share of the processing time spent IN_QUEUE
 MAX_MARKETPLACES = 25
 
@@ -157,21 +198,19 @@ def parse_report_request(body: object, marketplace_id: str) -> ReportRequest:
     return ReportRequest(report_type, list(marketplace_ids), dict(options), start, end)
 
 
-def decide_outcome(request: ReportRequest, scenario: Scenario) -> tuple[str, str | None]:
-    """Return (DONE | FATAL | CANCELLED, error details for FATAL)."""
-    options = request.options
-    selling_program = options.get("sellingProgram")
-    if selling_program not in SELLING_PROGRAMS:
-        return "FATAL", (
-            f"reportOptions.sellingProgram {selling_program!r} is missing or invalid for {request.report_type}; "
-            f"send one of {', '.join(SELLING_PROGRAMS)}."
-        )
-    if request.report_type == INVENTORY_REPORT:
-        problem = _inventory_problem(request)
-        if problem is not None:
-            return "FATAL", problem
-    if selling_program == "FRESH":
-        return "CANCELLED", None
+def decide_outcome(request: ReportRequest, scenario: Scenario, now: datetime) -> tuple[str, str | None]:
+    """Return (DONE | FATAL | CANCELLED, error details for FATAL) for a report requested at `now`."""
+    problem = _option_problem(request)
+    if problem is None and "reportPeriod" in REQUIRED_OPTIONS[request.report_type]:
+        problem = _period_problem(request)
+    if problem is not None:
+        return "FATAL", problem
+    if request.report_type in PERIOD_REPORT_TYPES:
+        return period_report_outcome(request, scenario)
+    if request.report_type == REAL_TIME_INVENTORY_REPORT:
+        return real_time_outcome(request, scenario, now)
+    if request.options["sellingProgram"] == "FRESH":
+        return "CANCELLED", None  # the sandbox vendor sells RETAIL only
     if request.report_type == INVENTORY_REPORT:
         assert request.data_start is not None and request.data_end is not None
         if not scenario.has_inventory_between(request.data_start.date(), request.data_end.date()):
@@ -179,27 +218,30 @@ def decide_outcome(request: ReportRequest, scenario: Scenario) -> tuple[str, str
     return "DONE", None
 
 
-def _inventory_problem(request: ReportRequest) -> str | None:
-    options = request.options
-    if options.get("distributorView") not in DISTRIBUTOR_VIEWS:
-        return (
-            f"reportOptions.distributorView {options.get('distributorView')!r} is missing or invalid; "
-            f"send one of {', '.join(DISTRIBUTOR_VIEWS)}."
-        )
-    period = options.get("reportPeriod")
-    if period not in REPORT_PERIODS:
-        return f"reportOptions.reportPeriod {period!r} is missing or invalid; send one of {', '.join(REPORT_PERIODS)}."
-    if period != "WEEK":
+def _option_problem(request: ReportRequest) -> str | None:
+    """Name every required reportOption that is missing or invalid, with the values to send."""
+    problems = []
+    for name, values in REQUIRED_OPTIONS[request.report_type].items():
+        value = request.options.get(name)
+        if value is None:
+            problems.append(
+                f"reportOptions.{name} is missing; {request.report_type} requires it, so send one of {', '.join(values)}."
+            )
+        elif value not in values:
+            problems.append(f"reportOptions.{name} {value!r} is invalid for {request.report_type}; send one of {', '.join(values)}.")
+    return " ".join(problems) or None
+
+
+def _period_problem(request: ReportRequest) -> str | None:
+    period = request.options["reportPeriod"]
+    if request.report_type == INVENTORY_REPORT and period != "WEEK":
         return f"reportPeriod {period} is not available in the sandbox, which generates weekly figures; use WEEK."
     if request.data_start is None or request.data_end is None:
-        return "A WEEK inventory report needs dataStartTime and dataEndTime."
-    start, end = request.data_start.date(), request.data_end.date()
-    if start.weekday() != 6 or end.weekday() != 5:
         return (
-            f"WEEK reports must start on a Sunday and end on a Saturday; got {start.isoformat()} ({start:%A}) "
-            f"to {end.isoformat()} ({end:%A})."
+            f"A {period} {request.report_type} needs dataStartTime and dataEndTime; send both as ISO 8601 "
+            "date-times, such as 2026-11-01T00:00:00Z and 2026-11-28T23:59:59Z (the time of day is ignored)."
         )
-    return None
+    return date_rule_problem(period, request.data_start.date(), request.data_end.date())
 
 
 def _inventory_rows(request: ReportRequest, scenario: Scenario) -> list[InventoryRow]:
@@ -208,12 +250,20 @@ def _inventory_rows(request: ReportRequest, scenario: Scenario) -> list[Inventor
     return [row for row in scenario.inventory if start <= row.start_date and row.end_date <= end]
 
 
-def build_document(request: ReportRequest, scenario: Scenario) -> bytes:
+def build_document(request: ReportRequest, scenario: Scenario, figures: AnalyticsFigures, requested_at: datetime) -> bytes:
     """Build the gzip-compressed JSON document of a report that ended DONE."""
     if request.report_type == FORECASTING_REPORT:
         document = _forecast_document(request, scenario)
-    else:
+    elif request.report_type == INVENTORY_REPORT:
         document = _inventory_document(request, scenario)
+    elif request.report_type == SALES_REPORT:
+        document = sales_document(request, scenario, figures)
+    elif request.report_type == TRAFFIC_REPORT:
+        document = traffic_document(request, scenario, figures)
+    elif request.report_type == MARGIN_REPORT:
+        document = margin_document(request, scenario, figures)
+    else:
+        document = real_time_inventory_document(request, scenario, figures, requested_at)
     return gzip.compress(dumps(document).encode(), mtime=0)
 
 

@@ -269,6 +269,9 @@ class InventoryRow:
     average_vendor_lead_time_days: Decimal | None
     sell_through_rate: Decimal | None
     vendor_confirmation_rate: Decimal | None
+    # Units shipped to customers in the week, which the sales report shows and the inventory
+    # report leaves out. None when a hand-written scenario does not give it.
+    sold_units: int | None = None
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,10 @@ class Scenario:
     def has_inventory_between(self, start: date, end: date) -> bool:
         """True when some week of inventory figures lies within `start` to `end`."""
         return any(start <= row.start_date and row.end_date <= end for row in self.inventory)
+
+    def inventory_week_starts(self) -> list[date]:
+        """First days (Sundays) of the weeks that have inventory figures, oldest first."""
+        return sorted({row.start_date for row in self.inventory})
 
     def fulfilment_centre(self, code: str) -> FulfilmentCentre | None:
         for centre in self.fulfilment_centres:

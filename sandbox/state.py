@@ -24,6 +24,7 @@ from sandbox.large import LargeScenario, start_large
 from sandbox.inbox import format_timestamp
 from sandbox.journal import Journal, JournalHeader
 from sandbox.listing import list_purchase_order_statuses, list_purchase_orders
+from sandbox.analytics import AnalyticsFigures
 from sandbox.reports import (
     Report,
     build_document,
@@ -83,6 +84,7 @@ class SandboxState:
         self.tokens = TokenIssuer(config.token_lifetime_seconds)
         self.throttle = Throttle(config.throttle, config.time_scale, plan=config.rate_plan)
         self.faults = FaultInjector(config.faults)
+        self._figures = AnalyticsFigures(self.scenario)
         self._lock = threading.RLock()
         self._transactions: dict[str, Transaction] = {}
         self._reports: dict[str, Report] = {}
@@ -251,7 +253,8 @@ class SandboxState:
         with self._lock:
             self._report_count += 1
             report_id = str(50_000_000_000 + self._report_count)
-            outcome, error_details = decide_outcome(request, self.scenario)
+            created_at = self.clock.now()
+            outcome, error_details = decide_outcome(request, self.scenario, created_at)
             processing_seconds = self.config.report_seconds
             forced = self.faults.settings.report_outcome
             if forced is not None:
@@ -266,7 +269,7 @@ class SandboxState:
             report = Report(
                 report_id=report_id,
                 request=request,
-                created_at=self.clock.now(),
+                created_at=created_at,
                 created_monotonic=time.monotonic(),
                 processing_seconds=processing_seconds,
                 outcome=outcome,
@@ -327,7 +330,7 @@ class SandboxState:
                 if report.outcome == "FATAL":
                     report.document = build_error_document(report.error_details or "The report failed.")
                 else:
-                    report.document = build_document(report.request, self.scenario)
+                    report.document = build_document(report.request, self.scenario, self._figures, report.created_at)
             return 200, report.document
 
     def _sign(self, document_id: str, expires: int) -> str:

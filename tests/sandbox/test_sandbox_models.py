@@ -154,7 +154,7 @@ def exercise(server, throttled_server) -> Recorder:
                 "dataEndTime": "2026-11-28T23:59:59Z",
             },
         )
-        api.post("/reports/2021-06-30/reports", json={"reportType": "GET_VENDOR_TRAFFIC_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"]})
+        api.post("/reports/2021-06-30/reports", json={"reportType": "GET_VENDOR_REAL_TIME_SALES_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"]})
         cancelled = api.post(
             "/reports/2021-06-30/reports",
             json={"reportType": "GET_VENDOR_FORECASTING_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"], "reportOptions": {"sellingProgram": "RETAIL"}},

@@ -182,13 +182,13 @@ def test_inventory_without_published_week_is_cancelled(api):
 
 
 def test_unknown_report_type_is_rejected(api):
-    response = api.post(REPORTS, json={"reportType": "GET_VENDOR_SALES_REPORT", "marketplaceIds": [MARKETPLACE]})
+    response = api.post(REPORTS, json={"reportType": "GET_VENDOR_REAL_TIME_SALES_REPORT", "marketplaceIds": [MARKETPLACE]})
     error = response.json()["errors"][0]
 
     assert response.status_code == 400
     assert error["code"] == "InvalidInput"
     assert error["details"] == "reportType"
-    assert "GET_VENDOR_SALES_REPORT is not supported" in error["message"]
+    assert "GET_VENDOR_REAL_TIME_SALES_REPORT is not supported" in error["message"]
 
 
 def test_other_marketplace_is_rejected(api):
