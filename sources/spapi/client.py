@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -219,6 +220,8 @@ class SpApiClient:
         self._archive = (
             RawArchive(Path(archive_dir), redact=self._redact, now=now) if archive_dir else None
         )
+        # Bodies parsed by request(), kept until _json reads them; gone with their response.
+        self._parsed: weakref.WeakKeyDictionary[httpx.Response, Any] = weakref.WeakKeyDictionary()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -266,9 +269,13 @@ class SpApiClient:
                 continue
 
             request_id = response.headers.get("x-amzn-RequestId")
+            is_json = None
+            if response.is_success:
+                # Parsed once here: the archive then writes the body as received, and _json reuses it.
+                is_json = self._parse_once(response)
             if self._archive is not None:
                 self._archive.append(
-                    operation, method, path, query, response.status_code, request_id, response.content
+                    operation, method, path, query, response.status_code, request_id, response.content, is_json
                 )
             if response.is_success:
                 return response
@@ -377,8 +384,18 @@ class SpApiClient:
                 text = text.replace(secret, "***")
         return text
 
+    def _parse_once(self, response: httpx.Response) -> bool:
+        """Parse a body as JSON (numbers as Decimal) and keep the result for _json; return whether it parsed."""
+        try:
+            self._parsed[response] = json.loads(response.content, parse_float=Decimal)
+        except ValueError:
+            return False
+        return True
+
     def _json(self, operation: str, response: httpx.Response) -> Any:
         # Numbers become Decimal, so no amount or rate ever passes through a float.
+        if response in self._parsed:
+            return self._parsed.pop(response)
         try:
             return json.loads(response.content, parse_float=Decimal)
         except ValueError:
@@ -585,6 +602,12 @@ class SpApiClient:
                     f"report document {document.get('reportDocumentId')!r} is not valid gzip "
                     f"({error}): the presigned URL may have expired, request the document again"
                 ) from None
+        try:
+            parsed = json.loads(content.decode("utf-8"), parse_float=Decimal)
+        except (UnicodeDecodeError, ValueError) as error:
+            parse_error: Exception | None = error
+        else:
+            parse_error = None
         if self._archive is not None:
             self._archive.append(
                 REPORT_DOCUMENT_OPERATION,
@@ -594,10 +617,10 @@ class SpApiClient:
                 200,
                 None,
                 content,
+                parse_error is None,
             )
-        try:
-            parsed = json.loads(content.decode("utf-8"), parse_float=Decimal)
-        except (UnicodeDecodeError, ValueError) as error:
+        if parse_error is not None:
+            error = parse_error
             raise ReportDocumentError(
                 f"report document {document.get('reportDocumentId')!r} is not JSON ({error}); "
                 "acorn reads only JSON vendor reports"
