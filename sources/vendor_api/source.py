@@ -67,12 +67,15 @@ from .windows import day_end, day_start, require_aware, slices, window_start
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
-# Tables with a row per PO line or more reach dlt as Arrow tables, which skip its row-by-row
-# normaliser, the slowest step of a load.
+# Tables with a row per PO line or more, and report rows (260,000 forecast rows for 5,000
+# ASINs), reach dlt as Arrow tables, which skip its row-by-row normaliser, the slowest step.
 ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_ITEMS)
 STATUS_ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ITEMS)
 STATUS_ACKNOWLEDGEMENTS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS)
 STATUS_QUANTITY_CHANGES_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES)
+FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
+INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_INVENTORY)
+SALES_SCHEMA = arrow_schema(columns.VENDOR_SALES)
 
 
 class VendorClient(Protocol):
@@ -215,6 +218,7 @@ def _report_feed(
     restate_from: date | None,
     to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
     now: Callable[[], datetime],
+    schema: Any,
 ) -> Iterator[Any]:
     """Plan, request and load one report feed; yield its rows and record one outcome per request.
 
@@ -260,7 +264,7 @@ def _report_feed(
                         "%s: %d rows for %s from report %s", feed.name, len(rows), planned.label, planned.report_id
                     )
                     if rows:
-                        yield rows
+                        yield to_arrow(rows, schema)
                 else:
                     logger.warning(
                         "%s: %s for %s (report %s): %s. Action: %s",
@@ -433,6 +437,7 @@ def vendor_api_source(
                     document, account, report_id, marketplace_id, program
                 ),
                 clock,
+                FORECASTS_SCHEMA,
             )
 
     @dlt.resource(
@@ -460,6 +465,7 @@ def vendor_api_source(
                     options["sellingProgram"],
                 ),
                 clock,
+                INVENTORY_SCHEMA,
             )
 
     @dlt.resource(
@@ -481,6 +487,7 @@ def vendor_api_source(
                     document, account, report_id, marketplace_id, options
                 ),
                 clock,
+                SALES_SCHEMA,
             )
 
     return [
