@@ -158,28 +158,40 @@ def _read_frame(path: Path, spec: SuiteSpec) -> pd.DataFrame | None:
         if not rows or rows[0][0] == 0:
             return None
         table = connection.sql(f'select *{computed} from "{schema}"."{name}"').to_arrow_table()
-    frame = _compact_frame(table)
+    frame = table.to_pandas()
     for column, compute in spec.frame_columns.items():
         frame[column] = compute(frame)
+    _compact_text(frame, table.schema, keep=_compared_columns(spec))
     return frame
 
 
-def _compact_frame(table: Any) -> pd.DataFrame:
-    """Turn an Arrow table into pandas with repeated text as categories.
+def _compared_columns(spec: SuiteSpec) -> set[str]:
+    """Columns that an expectation compares with another column."""
+    compared: set[str] = set()
+    for expectation in spec.build_suite().expectations:
+        for attribute in ("column_A", "column_B"):
+            value = getattr(expectation, attribute, None)
+            if isinstance(value, str):
+                compared.add(value)
+    return compared
+
+
+def _compact_text(frame: pd.DataFrame, schema: Any, keep: set[str]) -> None:
+    """Store repeated text columns as categories, except the columns in `keep`.
 
     Identifiers, units and codes repeat across rows (a shipment id once per carton), and one
-    Python string object per cell costs several times the table's size in memory.
+    Python string object per cell costs several times the table's size in memory. Columns
+    compared with each other stay text: pandas compares two categoricals only when their
+    categories are the same.
     """
-    import pandas as pd
     import pyarrow as pa
 
-    frame = table.to_pandas()
-    for field in table.schema:
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            column = frame[field.name]
-            if column.nunique(dropna=True) < len(column) // 2:
-                frame[field.name] = column.astype("category")
-    return frame
+    for field in schema:
+        if field.name in keep or not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+            continue
+        column = frame[field.name]
+        if column.nunique(dropna=True) < len(column) // 2:
+            frame[field.name] = column.astype("category")
 
 
 @functools.cache

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import duckdb
 import pytest
 from expectation_rows import (
     TABLE_COLUMNS,
     acknowledgement_line,
+    invoice_line,
     invoice,
     shipment_confirmation,
     write_table,
@@ -124,3 +126,25 @@ def test_connection_closed_after_validation(warehouse, write):
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(f"delete from {ACK}")
     write_table(warehouse, ACK, [acknowledgement_line()])
+
+
+def test_repeated_costs_compared_as_text(warehouse, write):
+    # Invoice lines 1-3 cost 8.50 as on the PO; line 4 is held at 9.00 against a PO cost of 8.75.
+    # Both cost columns repeat, so they would become categories with different category sets.
+    lines = [invoice_line(invoice_line_number=number, item_sequence_number=str(number)) for number in (1, 2, 3)]
+    lines.append(
+        invoice_line(
+            invoice_line_number=4,
+            item_sequence_number="4",
+            net_cost_amount=Decimal("9.00"),
+            po_net_cost_amount=Decimal("8.75"),
+            line_amount=Decimal("108.00"),
+            hold_reason="cost 9.00 differs from the PO cost 8.75",
+        )
+    )
+    write("analytics.outbound_invoice_lines", lines)
+
+    outcome = validate_table(warehouse, "analytics.outbound_invoice_lines")
+
+    assert outcome.success, outcome.to_metadata()
+    assert outcome.evaluated_expectations > 0
