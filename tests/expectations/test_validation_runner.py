@@ -129,13 +129,13 @@ def test_connection_closed_after_validation(warehouse, write):
 
 
 def test_repeated_costs_compared_as_text(warehouse, write):
-    # Invoice lines 1-3 cost 8.50 as on the PO; line 4 is held at 9.00 against a PO cost of 8.75.
+    # Invoice lines 1-5 cost 8.50 as on the PO; line 6 is held at 9.00 against a PO cost of 8.75.
     # Both cost columns repeat, so they would become categories with different category sets.
-    lines = [invoice_line(invoice_line_number=number, item_sequence_number=str(number)) for number in (1, 2, 3)]
+    lines = [invoice_line(invoice_line_number=number, item_sequence_number=str(number)) for number in range(1, 6)]
     lines.append(
         invoice_line(
-            invoice_line_number=4,
-            item_sequence_number="4",
+            invoice_line_number=6,
+            item_sequence_number="6",
             net_cost_amount=Decimal("9.00"),
             po_net_cost_amount=Decimal("8.75"),
             line_amount=Decimal("108.00"),
