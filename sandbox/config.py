@@ -84,3 +84,12 @@ class SandboxClock:
 
     def now(self) -> datetime:
         return (datetime.now(UTC) + self._offset).replace(microsecond=0)
+
+    def advance(self, days: int) -> None:
+        """Move the clock `days` whole days ahead, as if the server had run that long.
+
+        Tests use it to age reports past Amazon's 90-day retention. The state file keeps the
+        offset of the start, so a restarted sandbox is back on the original clock.
+        """
+        self.offset_days += days
+        self._offset = timedelta(days=self.offset_days)

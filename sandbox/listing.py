@@ -77,34 +77,36 @@ def months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def parse_timestamp(name: str, raw: str) -> datetime:
+def parse_timestamp(name: str, raw: str, code: str = "InvalidRequest") -> datetime:
+    """Parse an ISO 8601 date-time with a time zone; raise ParameterError with `code` otherwise."""
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise ParameterError(
-            "InvalidRequest",
+            code,
             name,
             f"{name} {raw!r} is not an ISO 8601 date-time; send a value such as 2026-11-30T00:00:00Z.",
         ) from None
     if value.tzinfo is None:
         raise ParameterError(
-            "InvalidRequest",
+            code,
             name,
             f"{name} {raw!r} has no time zone; add one, for example 2026-11-30T00:00:00Z.",
         )
     return value.astimezone(UTC)
 
 
-def _parse_limit(params: dict[str, str]) -> int:
+def parse_limit(params: dict[str, str], maximum: int = MAX_LIMIT) -> int:
+    """Return `limit`, an integer from 1 to `maximum` that defaults to `maximum`."""
     raw = params.get("limit")
     if raw is None:
-        return MAX_LIMIT
+        return maximum
     try:
         limit = int(raw)
     except ValueError:
-        raise ParameterError("InvalidInput", "limit", f"limit {raw!r} is not an integer; send 1 to {MAX_LIMIT}.") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ParameterError("InvalidInput", "limit", f"limit {limit} is out of range; send 1 to {MAX_LIMIT}.")
+        raise ParameterError("InvalidInput", "limit", f"limit {raw!r} is not an integer; send 1 to {maximum}.") from None
+    if not 1 <= limit <= maximum:
+        raise ParameterError("InvalidInput", "limit", f"limit {limit} is out of range; send 1 to {maximum}.")
     return limit
 
 
@@ -156,12 +158,12 @@ def _resolve_window(params: dict[str, str], prefix: str, now: datetime) -> Windo
     return Window(after, before)
 
 
-def _filters_digest(params: dict[str, str]) -> str:
+def filters_digest(params: dict[str, str]) -> str:
     filters = sorted((name, value) for name, value in params.items() if name not in ("nextToken", "limit"))
     return hashlib.sha256(json.dumps(filters).encode()).hexdigest()[:16]
 
 
-def _encode_token(offset: int, digest: str, default_window: Window | None) -> str:
+def encode_token(offset: int, digest: str, default_window: Window | None) -> str:
     content: dict[str, Any] = {"offset": offset, "filters": digest}
     if default_window is not None:
         content["window"] = [default_window.after.isoformat(), default_window.before.isoformat()]
@@ -169,15 +171,15 @@ def _encode_token(offset: int, digest: str, default_window: Window | None) -> st
 
 
 @dataclass(frozen=True)
-class _Cursor:
+class Cursor:
     offset: int
     default_window: Window | None
 
 
-def _decode_token(params: dict[str, str]) -> _Cursor:
+def decode_token(params: dict[str, str]) -> Cursor:
     raw = params.get("nextToken")
     if raw is None:
-        return _Cursor(0, None)
+        return Cursor(0, None)
     invalid = ParameterError(
         "InvalidInput",
         "nextToken",
@@ -190,26 +192,26 @@ def _decode_token(params: dict[str, str]) -> _Cursor:
         window = content.get("window")
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise invalid from None
-    if digest != _filters_digest(params) or offset < 0:
+    if digest != filters_digest(params) or offset < 0:
         raise invalid
     default_window = None
     if window is not None:
         default_window = Window(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))
-    return _Cursor(offset, default_window)
+    return Cursor(offset, default_window)
 
 
 def _paginate(
     orders: list[PurchaseOrder],
     params: dict[str, str],
     limit: int,
-    cursor: _Cursor,
+    cursor: Cursor,
     default_window: Window | None,
 ) -> tuple[list[PurchaseOrder], dict[str, str] | None]:
     page = orders[cursor.offset : cursor.offset + limit]
     end = cursor.offset + limit
     if end >= len(orders):
         return page, None
-    return page, {"nextToken": _encode_token(end, _filters_digest(params), default_window)}
+    return page, {"nextToken": encode_token(end, filters_digest(params), default_window)}
 
 
 def _sorted(orders: list[PurchaseOrder], params: dict[str, str]) -> list[PurchaseOrder]:
@@ -219,7 +221,7 @@ def _sorted(orders: list[PurchaseOrder], params: dict[str, str]) -> list[Purchas
     return ordered
 
 
-def _check_token_fault(params: dict[str, str], reject_once: Callable[[str], bool] | None) -> None:
+def check_token_fault(params: dict[str, str], reject_once: Callable[[str], bool] | None) -> None:
     token = params.get("nextToken")
     if token is not None and reject_once is not None and reject_once(token):
         raise ParameterError(
@@ -238,10 +240,10 @@ def list_purchase_orders(
     """Build the payload of getPurchaseOrders, or raise ParameterError."""
     created = _resolve_window(params, "created", now)
     changed = _resolve_window(params, "changed", now)
-    limit = _parse_limit(params)
+    limit = parse_limit(params)
     _check_enums(params, _ORDER_ENUMS)
-    cursor = _decode_token(params)
-    _check_token_fault(params, reject_token_once)
+    cursor = decode_token(params)
+    check_token_fault(params, reject_token_once)
     default_window = None
     if created is None and changed is None:
         default_window = cursor.default_window or Window(now - MAX_WINDOW, now)
@@ -271,7 +273,7 @@ def list_purchase_orders(
             selected.append(order)
         return _sorted(selected, params)
 
-    listing = scenario.orders.cached_listing(("orders", _filters_digest(params), created, changed), select)
+    listing = scenario.orders.cached_listing(("orders", filters_digest(params), created, changed), select)
     page, pagination = _paginate(listing, params, limit, cursor, default_window)
     include_details = params.get("includeDetails", "true") == "true"
     payload: dict[str, Any] = {}
@@ -290,10 +292,10 @@ def list_purchase_order_statuses(
     """Build the payload of getPurchaseOrdersStatus, or raise ParameterError."""
     created = _resolve_window(params, "created", now)
     updated = _resolve_window(params, "updated", now)
-    limit = _parse_limit(params)
+    limit = parse_limit(params)
     _check_enums(params, _STATUS_ENUMS)
-    cursor = _decode_token(params)
-    _check_token_fault(params, reject_token_once)
+    cursor = decode_token(params)
+    check_token_fault(params, reject_token_once)
     default_window = None
     if created is None and updated is None and "purchaseOrderNumber" not in params:
         default_window = cursor.default_window or Window(now - MAX_WINDOW, now)
@@ -332,7 +334,7 @@ def list_purchase_order_statuses(
             selected.append(order)
         return _sorted(selected, params)
 
-    listing = scenario.orders.cached_listing(("statuses", _filters_digest(params), created, updated), select)
+    listing = scenario.orders.cached_listing(("statuses", filters_digest(params), created, updated), select)
     page, pagination = _paginate(listing, params, limit, cursor, default_window)
     payload: dict[str, Any] = {}
     if pagination is not None:

@@ -1,7 +1,7 @@
-"""JSON Schemas of the three vendor POST bodies, and the check that rejects a body with 400 InvalidInput.
+"""JSON Schemas of the four vendor POST bodies, and the check that rejects a body with 400 InvalidInput.
 
 The field names, types, enums and required lists follow Amazon's Swagger 2.0 models for
-submitAcknowledgement, SubmitShipmentConfirmations and submitInvoices. Two choices are
+submitAcknowledgement, SubmitShipmentConfirmations, SubmitShipments and submitInvoices. Two choices are
 stricter than the models: unknown fields are rejected (Amazon validates the documents
 against an XML schema, which rejects unknown elements), and each request must carry at
 least one document. Amounts of money must match the models' decimal pattern.
@@ -324,6 +324,170 @@ SHIPMENT_CONFIRMATION_REQUEST = _object(
         )
     },
     ("shipmentConfirmations",),
+)
+
+# -- SubmitShipments (vendorShipments, transport requests) ---------------------------
+
+_SHIPMENT_STATUSES = ("Created", "TransportationRequested", "CarrierAssigned", "Shipped")
+_TRANSPORT_QUANTITY = _shipping_quantity()
+
+SUBMIT_SHIPMENTS_REQUEST = _object(
+    {
+        "shipments": _array(
+            _object(
+                {
+                    "vendorShipmentIdentifier": STRING,
+                    "transactionType": _string("New", "Cancel"),
+                    "buyerReferenceNumber": STRING,
+                    "transactionDate": DATE_TIME,
+                    "currentShipmentStatus": _string(*_SHIPMENT_STATUSES),
+                    "currentshipmentStatusDate": DATE_TIME,
+                    "shipmentStatusDetails": _array(
+                        _object({"shipmentStatus": _string(*_SHIPMENT_STATUSES), "shipmentStatusDate": DATE_TIME})
+                    ),
+                    "shipmentCreateDate": DATE_TIME,
+                    "shipmentConfirmDate": DATE_TIME,
+                    "packageLabelCreateDate": DATE_TIME,
+                    "shipmentFreightTerm": _string("Collect", "Prepaid"),
+                    "sellingParty": _SHIPMENTS_PARTY,
+                    "shipFromParty": _SHIPMENTS_PARTY,
+                    "shipToParty": _SHIPMENTS_PARTY,
+                    "shipmentMeasurements": _object(
+                        {
+                            "totalCartonCount": INTEGER,
+                            "totalPalletStackable": INTEGER,
+                            "totalPalletNonStackable": INTEGER,
+                            "shipmentWeight": _WEIGHT,
+                            "shipmentVolume": _VOLUME,
+                        }
+                    ),
+                    "collectFreightPickupDetails": _object(
+                        {"requestedPickUp": DATE_TIME, "scheduledPickUp": DATE_TIME, "carrierAssignmentDate": DATE_TIME}
+                    ),
+                    "purchaseOrders": _array(
+                        _object(
+                            {
+                                "purchaseOrderNumber": STRING,
+                                "purchaseOrderDate": DATE_TIME,
+                                "shipWindow": STRING,
+                                "items": _array(
+                                    _object(
+                                        {
+                                            "itemSequenceNumber": STRING,
+                                            "buyerProductIdentifier": STRING,
+                                            "vendorProductIdentifier": STRING,
+                                            "shippedQuantity": _TRANSPORT_QUANTITY,
+                                            "maximumRetailPrice": _object(
+                                                {"currencyCode": STRING, "amount": DECIMAL}, ("amount", "currencyCode")
+                                            ),
+                                        },
+                                        ("itemSequenceNumber", "shippedQuantity"),
+                                    )
+                                ),
+                            }
+                        )
+                    ),
+                    "importDetails": _object(
+                        {
+                            "methodOfPayment": _string(
+                                "PaidByBuyer",
+                                "CollectOnDelivery",
+                                "DefinedByBuyerAndSeller",
+                                "FOBPortOfCall",
+                                "PrepaidBySeller",
+                                "PaidBySeller",
+                            ),
+                            "sealNumber": STRING,
+                            "route": _ROUTE,
+                            "importContainers": _string(max_length=64),
+                            "billableWeight": _WEIGHT,
+                            "estimatedShipByDate": DATE_TIME,
+                            "handlingInstructions": _string(*_HANDLING),
+                        }
+                    ),
+                    "containers": _array(
+                        _object(
+                            {
+                                "containerType": _string("carton", "pallet"),
+                                "containerSequenceNumber": STRING,
+                                "containerIdentifiers": _array(_CONTAINER_IDENTIFICATION),
+                                "trackingNumber": STRING,
+                                "dimensions": _DIMENSIONS,
+                                "weight": _WEIGHT,
+                                "tier": INTEGER,
+                                "block": INTEGER,
+                                "innerContainersDetails": _object(
+                                    {
+                                        "containerCount": INTEGER,
+                                        "containerSequenceNumbers": _array(_object({"containerSequenceNumber": STRING})),
+                                    }
+                                ),
+                                "packedItems": _array(
+                                    _object(
+                                        {
+                                            "itemSequenceNumber": STRING,
+                                            "buyerProductIdentifier": STRING,
+                                            "vendorProductIdentifier": STRING,
+                                            "packedQuantity": _TRANSPORT_QUANTITY,
+                                            "itemDetails": _object(
+                                                {
+                                                    "purchaseOrderNumber": STRING,
+                                                    "lotNumber": STRING,
+                                                    "expiry": _object(
+                                                        {
+                                                            "manufacturerDate": DATE_TIME,
+                                                            "expiryDate": DATE_TIME,
+                                                            "expiryAfterDuration": _object(
+                                                                {
+                                                                    "durationUnit": _string("Days", "Months"),
+                                                                    "durationValue": INTEGER,
+                                                                },
+                                                                ("durationUnit", "durationValue"),
+                                                            ),
+                                                        }
+                                                    ),
+                                                }
+                                            ),
+                                        }
+                                    )
+                                ),
+                            },
+                            ("containerIdentifiers", "containerType"),
+                        )
+                    ),
+                    "transportationDetails": _object(
+                        {
+                            "shipMode": _string("TruckLoad", "LessThanTruckLoad", "SmallParcel"),
+                            "transportationMode": _string("Road", "Air", "Ocean"),
+                            "shippedDate": DATE_TIME,
+                            "estimatedDeliveryDate": DATE_TIME,
+                            "shipmentDeliveryDate": DATE_TIME,
+                            "carrierDetails": _object(
+                                {
+                                    "name": STRING,
+                                    "code": STRING,
+                                    "phone": STRING,
+                                    "email": STRING,
+                                    "shipmentReferenceNumber": STRING,
+                                }
+                            ),
+                            "billOfLadingNumber": STRING,
+                        }
+                    ),
+                },
+                (
+                    "sellingParty",
+                    "shipFromParty",
+                    "shipToParty",
+                    "transactionDate",
+                    "transactionType",
+                    "vendorShipmentIdentifier",
+                ),
+            ),
+            min_items=1,
+        )
+    },
+    ("shipments",),
 )
 
 # -- submitInvoices (vendorInvoices) -------------------------------------------------

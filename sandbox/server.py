@@ -1,8 +1,9 @@
-"""The HTTP server: Amazon's official paths for LWA, Vendor Orders, Shipments, Invoices,
-Transaction Status and Reports, plus the sandbox's own control endpoints under `/_sandbox/`.
+"""The HTTP server: Amazon's official paths for LWA, Vendor Orders, Shipments (ASNs and
+transport requests), Invoices, Transaction Status, Reports and report schedules, plus
+the sandbox's own control endpoints under `/_sandbox/`.
 
 Every response carries `x-amzn-RequestId`. Responses of throttled operations with
-status 200, 202, 400 or 404 also carry `x-amzn-RateLimit-Limit`, as the models declare;
+status 200, 201, 202, 400 or 404 also carry `x-amzn-RateLimit-Limit`, as the models declare;
 403 and 429 do not. Requests are checked in this order: route, access token, injected
 faults, throttle, then parameters and body.
 """
@@ -24,17 +25,24 @@ from sandbox.config import BIND_HOST, SandboxConfig
 from sandbox.faults import NO_FAULTS, CallFaults, FaultSettings, FaultSettingsError
 from sandbox.inbox import write_inbox
 from sandbox.listing import ParameterError
+from sandbox.report_queries import ScheduleRequestError
 from sandbox.reports import ReportRequestError
 from sandbox.request_schemas import (
     ACKNOWLEDGEMENT_REQUEST,
     INVOICE_REQUEST,
     SHIPMENT_CONFIRMATION_REQUEST,
+    SUBMIT_SHIPMENTS_REQUEST,
     validation_errors,
 )
 from sandbox.large import LargeScenario
 from sandbox.state import GroundTruthTooLarge, SandboxState
 from sandbox.throttle import RATE_LIMITS
-from sandbox.transactions import KIND_ACKNOWLEDGEMENT, KIND_INVOICE, KIND_SHIPMENT_CONFIRMATION
+from sandbox.transactions import (
+    KIND_ACKNOWLEDGEMENT,
+    KIND_INVOICE,
+    KIND_SHIPMENT_CONFIRMATION,
+    KIND_TRANSPORT_REQUEST,
+)
 
 logger = logging.getLogger("acorn.sandbox")
 
@@ -47,11 +55,17 @@ _INJECTED_ERRORS = {
     500: ("InternalFailure", "We encountered an internal error. Please try again."),
     503: ("ServiceUnavailable", "Service is temporarily unavailable. Please try again."),
 }
-_LISTED_RECORDS = {"getPurchaseOrders": "orders", "getPurchaseOrdersStatus": "ordersStatus"}
+_LISTED_RECORDS = {
+    "getPurchaseOrders": "orders",
+    "getPurchaseOrdersStatus": "ordersStatus",
+    "GetShipmentDetails": "shipments",
+    "GetShipmentLabels": "transportLabels",
+}
 
 _POST_KINDS = {
     "submitAcknowledgement": (KIND_ACKNOWLEDGEMENT, "acknowledgements", ACKNOWLEDGEMENT_REQUEST),
     "SubmitShipmentConfirmations": (KIND_SHIPMENT_CONFIRMATION, "shipmentConfirmations", SHIPMENT_CONFIRMATION_REQUEST),
+    "SubmitShipments": (KIND_TRANSPORT_REQUEST, "shipments", SUBMIT_SHIPMENTS_REQUEST),
     "submitInvoices": (KIND_INVOICE, "invoices", INVOICE_REQUEST),
 }
 
@@ -93,12 +107,20 @@ _route("GET", r"/vendor/orders/v1/purchaseOrders/(?P<number>[^/]+)", "getPurchas
 _route("POST", r"/vendor/orders/v1/acknowledgements", "submitAcknowledgement", True, "_submit")
 _route("GET", r"/vendor/orders/v1/purchaseOrdersStatus", "getPurchaseOrdersStatus", True, "_get_statuses")
 _route("POST", r"/vendor/shipping/v1/shipmentConfirmations", "SubmitShipmentConfirmations", True, "_submit")
+_route("POST", r"/vendor/shipping/v1/shipments", "SubmitShipments", True, "_submit")
+_route("GET", r"/vendor/shipping/v1/shipments", "GetShipmentDetails", True, "_get_shipment_details")
+_route("GET", r"/vendor/shipping/v1/transportLabels", "GetShipmentLabels", True, "_get_shipment_labels")
 _route("POST", r"/vendor/payments/v1/invoices", "submitInvoices", True, "_submit")
 _route("GET", r"/vendor/transactions/v1/transactions/(?P<id>[^/]+)", "getTransaction", True, "_get_transaction")
+_route("GET", r"/reports/2021-06-30/reports", "getReports", True, "_get_reports")
 _route("POST", r"/reports/2021-06-30/reports", "createReport", True, "_create_report")
 _route("GET", r"/reports/2021-06-30/reports/(?P<id>[^/]+)", "getReport", True, "_get_report")
 _route("DELETE", r"/reports/2021-06-30/reports/(?P<id>[^/]+)", "cancelReport", True, "_cancel_report")
 _route("GET", r"/reports/2021-06-30/documents/(?P<id>[^/]+)", "getReportDocument", True, "_get_report_document")
+_route("GET", r"/reports/2021-06-30/schedules", "getReportSchedules", True, "_get_report_schedules")
+_route("POST", r"/reports/2021-06-30/schedules", "createReportSchedule", True, "_create_report_schedule")
+_route("GET", r"/reports/2021-06-30/schedules/(?P<id>[^/]+)", "getReportSchedule", True, "_get_report_schedule")
+_route("DELETE", r"/reports/2021-06-30/schedules/(?P<id>[^/]+)", "cancelReportSchedule", True, "_cancel_report_schedule")
 _route("GET", r"/_documents/(?P<id>[^/]+)", None, False, "_download_document")
 _route("GET", r"/_sandbox/health", None, False, "_health")
 _route("GET", r"/_sandbox/submissions", None, False, "_submissions")
@@ -226,7 +248,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("x-amzn-RequestId", request_id)
-        if operation in RATE_LIMITS and reply.status in (200, 202, 400, 404):
+        if operation in RATE_LIMITS and reply.status in (200, 201, 202, 400, 404):
             self.send_header("x-amzn-RateLimit-Limit", self.state.throttle.limits[operation].header_value)
         self.end_headers()
         if self.call_faults.drop:
@@ -337,7 +359,27 @@ class _RequestHandler(BaseHTTPRequestHandler):
             )
         return _Reply(200, {"payload": {"transactionStatus": status}})
 
+    # -- Vendor Shipments: transport requests -------------------------------------------
+
+    def _get_shipment_details(self, match: re.Match[str]) -> _Reply:
+        try:
+            return self._listing_reply(self.state.list_shipment_details(self.query))
+        except ParameterError as error:
+            return _errors(400, error.code, error.message, error.parameter)
+
+    def _get_shipment_labels(self, match: re.Match[str]) -> _Reply:
+        try:
+            return self._listing_reply(self.state.list_shipment_labels(self.query))
+        except ParameterError as error:
+            return _errors(400, error.code, error.message, error.parameter)
+
     # -- Reports ------------------------------------------------------------------------
+
+    def _get_reports(self, match: re.Match[str]) -> _Reply:
+        try:
+            return _Reply(200, self.state.list_reports(self.query))
+        except ParameterError as error:
+            return _errors(400, error.code, error.message, error.parameter)
 
     def _create_report(self, match: re.Match[str]) -> _Reply:
         body, problem = self._json_body()
@@ -378,6 +420,35 @@ class _RequestHandler(BaseHTTPRequestHandler):
         code = "AccessDenied" if status == 403 else "NoSuchKey"
         xml = f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{content}</Message></Error>'
         return _Reply(status, xml, "application/xml")
+
+    # -- Report schedules ---------------------------------------------------------------
+
+    def _get_report_schedules(self, match: re.Match[str]) -> _Reply:
+        try:
+            return _Reply(200, {"reportSchedules": self.state.report_schedules(self.query)})
+        except ParameterError as error:
+            return _errors(400, error.code, error.message, error.parameter)
+
+    def _create_report_schedule(self, match: re.Match[str]) -> _Reply:
+        body, problem = self._json_body()
+        if problem is not None:
+            return problem
+        try:
+            schedule_id = self.state.create_report_schedule(body)
+        except ScheduleRequestError as error:
+            return _errors(400, "InvalidInput", error.message, error.details)
+        return _Reply(201, {"reportScheduleId": schedule_id})
+
+    def _get_report_schedule(self, match: re.Match[str]) -> _Reply:
+        schedule = self.state.report_schedule(match["id"])
+        if schedule is None:
+            return _errors(404, "NotFound", f"Report schedule {match['id']} does not exist.", "reportScheduleId")
+        return _Reply(200, schedule)
+
+    def _cancel_report_schedule(self, match: re.Match[str]) -> _Reply:
+        if not self.state.cancel_report_schedule(match["id"]):
+            return _errors(404, "NotFound", f"Report schedule {match['id']} does not exist.", "reportScheduleId")
+        return _Reply(200)
 
     # -- control endpoints --------------------------------------------------------------
 

@@ -4,6 +4,7 @@ Every public method takes one lock, so the HTTP threads see a consistent state. 
 transactions are processed lazily, in arrival order, whenever the state is read.
 """
 
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -33,14 +34,23 @@ from sandbox.reports import (
     parse_report_request,
 )
 from sandbox.ground_truth import line_truth
+from sandbox.report_queries import (
+    RETENTION,
+    ReportSchedule,
+    parse_report_query,
+    parse_schedule_request,
+    parse_schedule_types,
+)
 from sandbox.scenario import Scenario
 from sandbox.scenario_file import PendingReceipt, load_scenario_file
 from sandbox.throttle import Throttle
-from sandbox.transactions import Transaction, business_id, process_transaction
+from sandbox.transactions import KIND_TRANSPORT_REQUEST, Transaction, business_id, process_transaction
+from sandbox.transport import TransportBook, list_shipment_details, list_shipment_labels, process_transport_transaction
 from sandbox.views import render_order
 
 logger = logging.getLogger("acorn.sandbox")
 
+REPORT_ID_BASE = 50_000_000_000
 DOCUMENT_URL_LIFETIME_SECONDS = 300  # Amazon's presigned report URLs expire after 5 minutes
 
 
@@ -92,6 +102,9 @@ class SandboxState:
         self._rejected_next_tokens: set[str] = set()
         self._signing_key = secrets.token_bytes(32)
         self._report_count = 0
+        self._schedules: dict[str, ReportSchedule] = {}
+        self._schedule_count = 0
+        self._transport = TransportBook()
         if self._journal is not None and header is None:
             self._journal.start(JournalHeader(config.seed, config.profile, today, self.clock.offset_days))
         for record in records:
@@ -221,9 +234,22 @@ class SandboxState:
                 continue
             if transaction.due_monotonic > now:
                 break  # later transactions wait for this one, as they arrived after it
-            process_transaction(self.scenario, transaction)
+            if transaction.kind == KIND_TRANSPORT_REQUEST:
+                process_transport_transaction(self.scenario, self._transport, transaction)
+            else:
+                process_transaction(self.scenario, transaction)
             codes = ", ".join(error["code"] for error in transaction.errors) or "no errors"
             logger.info("Transaction %s (%s) ended %s: %s", transaction.transaction_id, transaction.kind, transaction.status, codes)
+
+    def list_shipment_details(self, params: dict[str, str]) -> dict[str, Any]:
+        with self._lock:
+            self._process_due_transactions()
+            return list_shipment_details(self._transport, params, self._reject_token_once)
+
+    def list_shipment_labels(self, params: dict[str, str]) -> dict[str, Any]:
+        with self._lock:
+            self._process_due_transactions()
+            return list_shipment_labels(self._transport, params, self._reject_token_once)
 
     def submissions(self) -> list[dict[str, Any]]:
         """List every document received: kind, business id, transaction, time, verdict and its errors."""
@@ -252,7 +278,7 @@ class SandboxState:
         request = parse_report_request(body, self.scenario.marketplace_id)
         with self._lock:
             self._report_count += 1
-            report_id = str(50_000_000_000 + self._report_count)
+            report_id = str(REPORT_ID_BASE + self._report_count)
             created_at = self.clock.now()
             outcome, error_details = decide_outcome(request, self.scenario, created_at)
             processing_seconds = self.config.report_seconds
@@ -282,10 +308,81 @@ class SandboxState:
             self._reports[report_id] = report
             return report_id
 
+    def _retained_report(self, report_id: str) -> Report | None:
+        """Return a report unless it is unknown or older than Amazon's 90-day retention."""
+        report = self._reports.get(report_id)
+        if report is None or report.created_at < self.clock.now() - RETENTION:
+            return None
+        return report
+
     def report(self, report_id: str) -> dict[str, Any] | None:
         with self._lock:
-            report = self._reports.get(report_id)
+            report = self._retained_report(report_id)
             return report.render(time.monotonic()) if report is not None else None
+
+    def list_reports(self, params: dict[str, str]) -> dict[str, Any]:
+        """Build the body of getReports, newest report first (raises ParameterError)."""
+        with self._lock:
+            now = self.clock.now()
+            query = parse_report_query(params, now)
+            last_report_id = query.last_report_id
+            if last_report_id is None:
+                last_report_id = REPORT_ID_BASE + self._report_count
+                query = dataclasses.replace(query, last_report_id=last_report_id)
+            since = max(query.created_since, now - RETENTION)
+            now_monotonic = time.monotonic()
+            matching = []
+            for report in self._reports.values():
+                if int(report.report_id) > last_report_id:
+                    continue
+                if report.request.report_type not in query.report_types:
+                    continue
+                if not since <= report.created_at <= query.created_until:
+                    continue
+                if query.marketplace_ids is not None and not set(query.marketplace_ids) & set(report.request.marketplace_ids):
+                    continue
+                rendered = report.render(now_monotonic)
+                if query.processing_statuses is not None and rendered["processingStatus"] not in query.processing_statuses:
+                    continue
+                matching.append((report.created_at, int(report.report_id), rendered))
+            matching.sort(key=lambda entry: entry[:2], reverse=True)
+            end = query.offset + query.page_size
+            body: dict[str, Any] = {"reports": [rendered for _, _, rendered in matching[query.offset : end]]}
+            if end < len(matching):
+                body["nextToken"] = query.to_token(end)
+            return body
+
+    # -- report schedules ---------------------------------------------------------------
+
+    def create_report_schedule(self, body: object) -> str:
+        """Record a schedule, replacing one of the same type and marketplaces (raises ScheduleRequestError)."""
+        with self._lock:
+            schedule_id = str(60_000_000_000 + self._schedule_count + 1)
+            schedule = parse_schedule_request(body, self.scenario.marketplace_id, self.clock.now(), schedule_id)
+            self._schedule_count += 1
+            for existing in list(self._schedules.values()):
+                same_marketplaces = set(existing.marketplace_ids) == set(schedule.marketplace_ids)
+                if existing.report_type == schedule.report_type and same_marketplaces:
+                    del self._schedules[existing.report_schedule_id]
+                    logger.info("Report schedule %s replaced by %s", existing.report_schedule_id, schedule_id)
+            self._schedules[schedule_id] = schedule
+            return schedule_id
+
+    def report_schedules(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        """List the schedules of the requested report types, oldest first (raises ParameterError)."""
+        report_types = parse_schedule_types(params)
+        with self._lock:
+            return [schedule.render() for schedule in self._schedules.values() if schedule.report_type in report_types]
+
+    def report_schedule(self, schedule_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            schedule = self._schedules.get(schedule_id)
+            return schedule.render() if schedule is not None else None
+
+    def cancel_report_schedule(self, schedule_id: str) -> bool:
+        """Delete a schedule; return False when it does not exist."""
+        with self._lock:
+            return self._schedules.pop(schedule_id, None) is not None
 
     def cancel_report(self, report_id: str) -> str | None:
         """Cancel a report that is still IN_QUEUE; return None on success, else its current status."""
@@ -301,9 +398,9 @@ class SandboxState:
         """Return a presigned download link for a finished report's document."""
         with self._lock:
             report_id = self._report_by_document.get(document_id)
-            if report_id is None:
+            report = self._retained_report(report_id) if report_id is not None else None
+            if report is None:
                 return None
-            report = self._reports[report_id]
             if report.status(time.monotonic()) not in ("DONE", "FATAL"):
                 return None
             expires = int(time.time()) + DOCUMENT_URL_LIFETIME_SECONDS

@@ -24,12 +24,20 @@ RATE_LIMITS = {
     "submitAcknowledgement": RateLimit(10, 10),
     "getPurchaseOrdersStatus": RateLimit(10, 10),
     "SubmitShipmentConfirmations": RateLimit(10, 10),
+    "SubmitShipments": RateLimit(10, 10),
+    "GetShipmentDetails": RateLimit(10, 10),
+    "GetShipmentLabels": RateLimit(10, 10),
     "submitInvoices": RateLimit(10, 10),
     "getTransaction": RateLimit(10, 20),
     "createReport": RateLimit(0.0167, 15),
     "getReport": RateLimit(2, 15),
     "cancelReport": RateLimit(0.0222, 10),
     "getReportDocument": RateLimit(0.0167, 15),
+    "getReports": RateLimit(0.0222, 10),
+    "getReportSchedules": RateLimit(0.0222, 10),
+    "createReportSchedule": RateLimit(0.0222, 10),
+    "getReportSchedule": RateLimit(0.0222, 10),
+    "cancelReportSchedule": RateLimit(0.0222, 10),
 }
 
 

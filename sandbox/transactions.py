@@ -10,7 +10,8 @@ and changes nothing. Otherwise it ends in `Success` and its consequences apply:
 - an Original ASN is received at once, as Amazon's warehouse would receive it. Received
   quantities grow, `lastReceiveDate` is the processing time, and a PO whose lines are all
   complete closes. A `Replace` ASN updates the recorded quantities but is not received again;
-- an invoice records its id and invoiced quantities and does not change the PO.
+- an invoice records its id and invoiced quantities and does not change the PO;
+- a transport request (SubmitShipments) is checked and recorded by sandbox/transport.py.
 
 Lines are matched to PO items by item sequence number (acknowledgements) or by ASIN,
 then vendor product identifier, then item sequence number (ASNs and invoices, whose
@@ -44,11 +45,15 @@ TRANSACTION_ERROR_CODES = {
     "INVOICE_TOTAL_MISMATCH": "invoiceTotal differs from the lines plus taxes and charges minus allowances.",
     "INVOICE_DATE_BEFORE_ORDER": "The invoice date is earlier than the purchase order date.",
     "PURCHASE_ORDER_CLOSED": "An acknowledgement names a closed purchase order.",
+    "DUPLICATE_TRANSPORT_REQUEST": "A New transport request reuses a vendorShipmentIdentifier accepted in the last 365 days.",
+    "TRANSPORT_REQUEST_NOT_FOUND": "A Cancel names a vendorShipmentIdentifier without an open transport request.",
+    "MISSING_BUYER_REFERENCE_NUMBER": "A Collect transport request has no buyerReferenceNumber.",
 }
 
 KIND_ACKNOWLEDGEMENT = "acknowledgement"
 KIND_SHIPMENT_CONFIRMATION = "shipment_confirmation"
 KIND_INVOICE = "invoice"
+KIND_TRANSPORT_REQUEST = "transport_request"
 ASN_REUSE_DAYS = 365
 # Allowance for clock differences between the sender and the sandbox before a shippedDate counts as future.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -77,6 +82,8 @@ def business_id(kind: str, document: dict[str, Any]) -> str:
         return str(document.get("purchaseOrderNumber", ""))
     if kind == KIND_SHIPMENT_CONFIRMATION:
         return str(document.get("shipmentIdentifier", ""))
+    if kind == KIND_TRANSPORT_REQUEST:
+        return str(document.get("vendorShipmentIdentifier", ""))
     return str(document.get("id", ""))
 
 

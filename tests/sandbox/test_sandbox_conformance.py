@@ -1,6 +1,6 @@
 """Replay of the request/response examples in Amazon's models against the sandbox.
 
-Each `x-amzn-api-sandbox` static example of an operation the sandbox serves is replayed
+Each sandbox example of an operation the sandbox serves is replayed
 when its response validates against the model. A success example is replayed only when
 its request is valid too, because Amazon's mock answers invalid requests with success.
 The sandbox runs with `today` the day after the example's latest date, so the 6-month
@@ -36,6 +36,18 @@ DIFFERENCES = {
     "getReportDocument-200-0": (404, "the document exists only in Amazon's mock data"),
     "getReportDocument-400-0": (404, "the sandbox reports an unknown document id as 404 NotFound"),
     "createReport-202-0": (400, "the sandbox serves vendor report types only, not GET_MERCHANT_LISTINGS_ALL_DATA"),
+    "getReports-200-0": (400, "the sandbox rejects report types it does not serve, such as FEE_DISCOUNTS_REPORT"),
+    "getReportSchedules-200-0": (400, "the sandbox rejects report types it does not serve, such as FEE_DISCOUNTS_REPORT"),
+    "createReportSchedule-201-0": (400, "the sandbox serves vendor report types only, not FEE_DISCOUNTS_REPORT"),
+    "getReportSchedule-200-0": (404, "schedule ID323 exists only in Amazon's mock data"),
+    "getReportSchedule-400-0": (404, "the sandbox reports an unknown schedule id as 404 NotFound"),
+    "cancelReportSchedule-200-0": (404, "schedule ID exists only in Amazon's mock data"),
+    "cancelReportSchedule-400-0": (404, "without a reportScheduleId the replay sends NOT-GIVEN, an unknown schedule id"),
+    "GetShipmentDetails-400-0": (200, "the sandbox treats 'null' as an identifier that no transport request has"),
+    "GetShipmentLabels-400-0": (200, "the sandbox treats 'null' as an identifier that no transport request has"),
+    "getTransaction-200-0": (404, "the transaction exists only in Amazon's mock data"),
+    "getTransaction-200-1": (404, "the transaction exists only in Amazon's mock data"),
+    "getTransaction-400-0": (404, "the sandbox reports an unknown transaction id, even a garbled one, as 404 NotFound"),
 }
 
 
@@ -81,12 +93,18 @@ def example_today(parameters: dict[str, Any]) -> date:
 
 
 def collect_examples() -> list[tuple[str, str, int, dict[str, Any], Any]]:
-    """Return (example id, operation, status, request parameters, response) for every example."""
+    """Return (example id, operation, status, request parameters, response) for every example.
+
+    Both of Amazon's formats count: `x-amzn-api-sandbox` static examples and the newer
+    `x-amazon-spds-sandbox-behaviors`, numbered in that order.
+    """
     examples = []
     for operation, (model_file, path, method) in OPERATIONS.items():
         responses = load_model(model_file)["paths"][path][method]["responses"]
         for status, response in responses.items():
-            for index, example in enumerate(response.get("x-amzn-api-sandbox", {}).get("static", [])):
+            static = response.get("x-amzn-api-sandbox", {}).get("static", [])
+            behaviors = response.get("x-amazon-spds-sandbox-behaviors", [])
+            for index, example in enumerate(static + behaviors):
                 parameters = {name: spec["value"] for name, spec in example["request"]["parameters"].items() if "value" in spec}
                 examples.append((f"{operation}-{status}-{index}", operation, int(status), parameters, example.get("response")))
     return examples
@@ -145,11 +163,16 @@ def test_schema_valid_examples_replay_with_their_status(tmp_path):
             if errors:
                 failures.append(f"{example_id}: body breaks the model: {errors[0].message}")
     assert failures == []
-    assert len(replayed) == 20
-    # Amazon's mock responses break the model ('CASES' for Cases, POs without a state); the other
-    # success examples send date-times without a time zone or no body at all.
+    assert len(replayed) == 38
+    # Amazon's mock responses break the model ('CASES' for Cases, POs without a state, shipments
+    # without transactionDate). The other success examples send date-times without a time zone,
+    # no body or no transaction id.
     assert sorted(skipped) == [
+        "GetShipmentDetails-200-0",
         "SubmitShipmentConfirmations-202-1",
+        "SubmitShipments-202-0",
+        "SubmitShipments-202-1",
+        "SubmitShipments-202-2",
         "getPurchaseOrder-200-1",
         "getPurchaseOrders-200-0",
         "getPurchaseOrders-200-1",
@@ -159,6 +182,7 @@ def test_schema_valid_examples_replay_with_their_status(tmp_path):
         "getPurchaseOrders-200-5",
         "getPurchaseOrders-200-6",
         "getPurchaseOrdersStatus-200-0",
+        "getTransaction-200-2",
         "submitAcknowledgement-202-1",
     ]
 
@@ -176,6 +200,9 @@ def test_faulty_responses_match_the_models(start_server):
         ("GET", f"/vendor/orders/v1/purchaseOrders/{number}", {}, None),
         ("POST", "/reports/2021-06-30/reports", {}, FORECAST_REQUEST),
         ("GET", "/vendor/transactions/v1/transactions/20261204000000-unknown", {}, None),
+        ("GET", "/reports/2021-06-30/reports", {"reportTypes": "GET_VENDOR_FORECASTING_REPORT"}, None),
+        ("GET", "/vendor/shipping/v1/shipments", {}, None),
+        ("GET", "/vendor/shipping/v1/transportLabels", {}, None),
     ]
     statuses: set[tuple[str, int]] = set()
     problems = []

@@ -24,8 +24,14 @@ from sandbox_payloads import (
     shipment_confirmation,
 )
 from sandbox_testkit import load_model, reference_dir, token_for, truth_line
+from test_sandbox_transport_requests import transport_request
 
-from sandbox.request_schemas import ACKNOWLEDGEMENT_REQUEST, INVOICE_REQUEST, SHIPMENT_CONFIRMATION_REQUEST
+from sandbox.request_schemas import (
+    ACKNOWLEDGEMENT_REQUEST,
+    INVOICE_REQUEST,
+    SHIPMENT_CONFIRMATION_REQUEST,
+    SUBMIT_SHIPMENTS_REQUEST,
+)
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -36,12 +42,20 @@ OPERATIONS = {
     "submitAcknowledgement": ("vendorOrders.json", "/vendor/orders/v1/acknowledgements", "post"),
     "getPurchaseOrdersStatus": ("vendorOrders.json", "/vendor/orders/v1/purchaseOrdersStatus", "get"),
     "SubmitShipmentConfirmations": ("vendorShipments.json", "/vendor/shipping/v1/shipmentConfirmations", "post"),
+    "SubmitShipments": ("vendorShipments.json", "/vendor/shipping/v1/shipments", "post"),
+    "GetShipmentDetails": ("vendorShipments.json", "/vendor/shipping/v1/shipments", "get"),
+    "GetShipmentLabels": ("vendorShipments.json", "/vendor/shipping/v1/transportLabels", "get"),
     "submitInvoices": ("vendorInvoices.json", "/vendor/payments/v1/invoices", "post"),
     "getTransaction": ("vendorTransactionStatus.json", "/vendor/transactions/v1/transactions/{transactionId}", "get"),
     "createReport": ("reports_2021-06-30.json", "/reports/2021-06-30/reports", "post"),
     "getReport": ("reports_2021-06-30.json", "/reports/2021-06-30/reports/{reportId}", "get"),
     "cancelReport": ("reports_2021-06-30.json", "/reports/2021-06-30/reports/{reportId}", "delete"),
     "getReportDocument": ("reports_2021-06-30.json", "/reports/2021-06-30/documents/{reportDocumentId}", "get"),
+    "getReports": ("reports_2021-06-30.json", "/reports/2021-06-30/reports", "get"),
+    "getReportSchedules": ("reports_2021-06-30.json", "/reports/2021-06-30/schedules", "get"),
+    "createReportSchedule": ("reports_2021-06-30.json", "/reports/2021-06-30/schedules", "post"),
+    "getReportSchedule": ("reports_2021-06-30.json", "/reports/2021-06-30/schedules/{reportScheduleId}", "get"),
+    "cancelReportSchedule": ("reports_2021-06-30.json", "/reports/2021-06-30/schedules/{reportScheduleId}", "delete"),
 }
 
 
@@ -166,6 +180,27 @@ def exercise(server, throttled_server) -> Recorder:
         api.delete(f"/reports/2021-06-30/reports/{created.json()['reportId']}")
         api.get("/reports/2021-06-30/reports/999")
         api.get("/reports/2021-06-30/documents/unknown")
+        api.get("/reports/2021-06-30/reports", params={"reportTypes": "GET_VENDOR_FORECASTING_REPORT", "pageSize": 1})
+        api.get("/reports/2021-06-30/reports", params={"reportTypes": "GET_VENDOR_FORECASTING_REPORT", "processingStatuses": "LOST"})
+        schedule = {"reportType": "GET_VENDOR_FORECASTING_REPORT", "marketplaceIds": ["ATVPDKIKX0DER"], "period": "P7D"}
+        schedule_id = api.post("/reports/2021-06-30/schedules", json=schedule).json()["reportScheduleId"]
+        api.post("/reports/2021-06-30/schedules", json={**schedule, "period": "P1W"})
+        api.get("/reports/2021-06-30/schedules", params={"reportTypes": "GET_VENDOR_FORECASTING_REPORT"})
+        api.get("/reports/2021-06-30/schedules")
+        api.get(f"/reports/2021-06-30/schedules/{schedule_id}")
+        api.delete(f"/reports/2021-06-30/schedules/{schedule_id}")
+        api.get(f"/reports/2021-06-30/schedules/{schedule_id}")
+        api.delete(f"/reports/2021-06-30/schedules/{schedule_id}")
+
+        order = next(iter(scenario.orders.values()))
+        requests = [transport_request(f"TR-MODEL-{index}", order.number, order.ship_to) for index in range(2)]
+        api.post("/vendor/shipping/v1/shipments", json={"shipments": requests})
+        api.post("/vendor/shipping/v1/shipments", json={"shipments": [{"vendorShipmentIdentifier": "X"}]})
+        wait_until(api, "/vendor/shipping/v1/shipments", lambda b: len(b["payload"]["shipments"]) == 2)
+        api.get("/vendor/shipping/v1/shipments", params={"limit": 1})
+        api.get("/vendor/shipping/v1/shipments", params={"limit": 51})
+        api.get("/vendor/shipping/v1/transportLabels", params={"limit": 1})
+        api.get("/vendor/shipping/v1/transportLabels", params={"sortOrder": "UP"})
 
     throttled_headers = {"x-amz-access-token": token_for(throttled_server.base_url)}
     with httpx.Client(base_url=throttled_server.base_url, headers=throttled_headers, event_hooks={"response": [recorder]}) as api:
@@ -206,7 +241,11 @@ def test_every_response_matches_its_model(recorded):
         ("getPurchaseOrder", 404), ("getPurchaseOrdersStatus", 400), ("submitAcknowledgement", 400),
         ("SubmitShipmentConfirmations", 400), ("submitInvoices", 400), ("getTransaction", 404),
         ("createReport", 400), ("createReport", 429), ("getReport", 404), ("cancelReport", 400),
-        ("getReportDocument", 404),
+        ("getReportDocument", 404), ("getReports", 200), ("getReports", 400), ("createReportSchedule", 201),
+        ("createReportSchedule", 400), ("getReportSchedules", 200), ("getReportSchedules", 400), ("getReportSchedule", 200),
+        ("getReportSchedule", 404), ("cancelReportSchedule", 200), ("cancelReportSchedule", 404), ("SubmitShipments", 202),
+        ("SubmitShipments", 400), ("GetShipmentDetails", 200), ("GetShipmentDetails", 400), ("GetShipmentLabels", 200),
+        ("GetShipmentLabels", 400),
     ]:  # fmt: skip
         assert expected in seen, f"{expected} was not exercised"
 
@@ -217,7 +256,7 @@ def test_rate_limit_and_request_id_headers(recorded):
         assert response.headers.get("x-amzn-RequestId"), f"{method} {path} has no x-amzn-RequestId"
         if operation is None:
             continue
-        declared = response.status_code in (200, 202, 400, 404)
+        declared = response.status_code in (200, 201, 202, 400, 404)
         assert ("x-amzn-RateLimit-Limit" in response.headers) == declared, f"{operation} {response.status_code}"
 
 
@@ -286,6 +325,7 @@ def compare_schemas(mine: dict[str, Any], official: dict[str, Any], definitions:
     [
         (ACKNOWLEDGEMENT_REQUEST, "vendorOrders.json", "SubmitAcknowledgementRequest"),
         (SHIPMENT_CONFIRMATION_REQUEST, "vendorShipments.json", "SubmitShipmentConfirmationsRequest"),
+        (SUBMIT_SHIPMENTS_REQUEST, "vendorShipments.json", "SubmitShipments"),
         (INVOICE_REQUEST, "vendorInvoices.json", "SubmitInvoicesRequest"),
     ],
 )
@@ -304,6 +344,7 @@ def test_test_payloads_match_the_models(server):
     bodies = [
         ("vendorOrders.json", "SubmitAcknowledgementRequest", acknowledge_all(scenario, truth_line(truth, "discontinued")["purchase_order_number"])),
         ("vendorShipments.json", "SubmitShipmentConfirmationsRequest", shipment_confirmation(scenario.shipments[-1])),
+        ("vendorShipments.json", "SubmitShipments", {"shipments": [transport_request("TR-1", "PO1", "ABE2")]}),
         ("vendorInvoices.json", "SubmitInvoicesRequest", invoice("INV-1", [(short["purchase_order_number"], short["asin"], 1, "8.50")])),
     ]
     for model_file, definition, body in bodies:
