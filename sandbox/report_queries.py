@@ -17,6 +17,8 @@ Sandbox choices:
 - getReports lists the newest report first. Its nextToken pins the filters, the
   createdSince..createdUntil range and the newest report of the first page, so reports
   created while paging do not shift the pages.
+  NOTE: a report whose processingStatus changes while paging with a processingStatuses
+  filter can still move between pages, because statuses are read again for each page.
 - A schedule never creates reports. Its nextReportCreationTime is the requested time, or
   one period after the schedule was created, and it does not move.
 """
