@@ -136,6 +136,18 @@ def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[s
     return raw_rows, mart_rows, outbound
 
 
+def attention_lines(outbound: dict[str, dict[str, int]]) -> list[str]:
+    """Return one line per ledger state that needs a person, with the command that lists it."""
+    wording = {"held": "held", "failure": "failed", "needs_review": "waiting for review"}
+    lines = []
+    for state, words in wording.items():
+        count = sum(states.get(state, 0) for states in outbound.values())
+        if count:
+            noun = "document is" if count == 1 else "documents are"
+            lines.append(f"{count} {noun} {words}: see 'acorn outbound --state {state}'")
+    return lines
+
+
 def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     summary = summarise(run, settings, elapsed)
     lines = ["", f"acorn run {'succeeded' if summary.success else 'FAILED'} in {summary.elapsed_seconds:.1f} s"]
@@ -165,13 +177,7 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         lines.append(f"  {document_type:<22} " + ", ".join(f"{state} {count}" for state, count in states.items()))
     if not summary.outbound:
         lines.append("  none")
-    attention = {
-        state: sum(states.get(state, 0) for states in summary.outbound.values())
-        for state in ("held", "failure", "needs_review")
-    }
-    for state, count in attention.items():
-        if count:
-            lines.append(f"{count} documents are {state}: see 'acorn outbound --state {state}'")
+    lines.extend(attention_lines(summary.outbound))
     if summary.failed_steps:
         lines.append("failed steps: " + ", ".join(summary.failed_steps))
     print("\n".join(lines))

@@ -1,0 +1,27 @@
+"""The run summary's closing lines point a person to the documents that need them."""
+
+from orchestration.summary import attention_lines
+
+
+def test_counts_across_document_types():
+    outbound = {
+        "invoice": {"held": 1, "success": 49},
+        "shipment_confirmation": {"failure": 47, "success": 3},
+        "acknowledgement": {"success": 650, "failure": 2},
+    }
+
+    # 47 + 2 failures; nothing waits for review, so no line for it.
+    assert attention_lines(outbound) == [
+        "1 document is held: see 'acorn outbound --state held'",
+        "49 documents are failed: see 'acorn outbound --state failure'",
+    ]
+
+
+def test_nothing_to_see():
+    assert attention_lines({"acknowledgement": {"success": 3}}) == []
+
+
+def test_review_line():
+    assert attention_lines({"invoice": {"needs_review": 2}}) == [
+        "2 documents are waiting for review: see 'acorn outbound --state needs_review'"
+    ]
