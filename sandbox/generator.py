@@ -15,7 +15,7 @@ Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
   115 eaches received (PARTIALLY_RECEIVED), so the PO is still Acknowledged.
 - `price_mismatch`: the line, in a recent shipment without an ASN, of the ASIN whose POs
   cost 8.50 while the vendor catalogue lists 8.75. Older lines of that ASIN have the same
-  difference but carry no tag.
+  difference but carry no tag; the other two recent shipments without an ASN leave it out.
 - `cancelled`: 48 Eaches ordered, 12 cancelled by Amazon before the acknowledgement.
 - `changed_po`: every line of a New PO that Amazon changed a day ago (one line went
   from 12 to 8 Cases).
@@ -560,7 +560,10 @@ class _ScenarioBuilder:
         self._ship_in_full_without_asn(mismatch_order, self._moment(2, 15, 30))
 
         short_product = self._planted(_RECENT_SHORT_PRODUCT)
-        short_order = self._new_order(centres[1 % count], self._moment(5, 8, 40), pool, (short_product,))
+        # The other two recent shipments leave out the mismatched ASIN, so their invoices can go
+        # through while the planted one is held.
+        clean_pool = [product for product in pool if product is not mismatch_product]
+        short_order = self._new_order(centres[1 % count], self._moment(5, 8, 40), clean_pool, (short_product,))
         short_line = self._line_for(short_order, short_product)
         self._set_quantity(short_line, CASES, short_product.case_size, 6)
         short_line.tags.append(TAG_RECENT_SHIPMENT_SHORT)
@@ -568,7 +571,7 @@ class _ScenarioBuilder:
         self._ship_in_full_without_asn(short_order, self._moment(1, 14, 0))
         self.receipt_shortfalls[(short_order.number, short_line.item_sequence_number)] = short_line.unit_size
 
-        plain_order = self._new_order(centres[2 % count], self._moment(5, 13, 20), pool)
+        plain_order = self._new_order(centres[2 % count], self._moment(5, 13, 20), clean_pool)
         self._acknowledge_in_full(plain_order, self._moment(4, 15, 0))
         self._ship_in_full_without_asn(plain_order, self._moment(2, 10, 45))
 
