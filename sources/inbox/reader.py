@@ -1,6 +1,7 @@
 """Read and validate one inbox CSV file completely before any of its rows is loaded."""
 
 import csv
+from collections.abc import Iterator
 import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -70,14 +71,18 @@ def _convert(column: CsvColumn, raw: str) -> Any:
 
 def read_csv_file(path: Path, table: CsvTable) -> list[dict[str, Any]]:
     """Return the typed rows of `path`; raise InboxFileError on the first invalid cell."""
-    rows: list[dict[str, Any]] = []
+    return list(iter_csv_rows(path, table))
+
+
+def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
+    """Yield the typed rows of `path` one by one; raise InboxFileError on the first invalid cell."""
     keys: dict[tuple[Any, ...], int] = {}
     with path.open(newline="", encoding="utf-8-sig") as stream:
         reader = csv.reader(stream)
         header = next(reader, None)
         if header is None:
             logger.warning("%s is empty; nothing to load", path)
-            return rows
+            return
         header = [name.strip() for name in header]
         missing = [column.name for column in table.columns if column.name not in header]
         if missing:
@@ -121,5 +126,4 @@ def read_csv_file(path: Path, table: CsvTable) -> list[dict[str, Any]]:
                     "keep one row per key and run again"
                 )
             keys[key] = line
-            rows.append(row)
-    return rows
+            yield row

@@ -9,9 +9,10 @@ import dlt
 from dlt.sources import DltResource
 
 from .columns import TABLES, CsvTable, dlt_columns
-from .reader import read_csv_file
+from .reader import iter_csv_rows
 
 logger = logging.getLogger("acorn.sources.inbox")
+CHUNK_ROWS = 50_000
 
 
 def _file_resource(inbox_dir: Path, table: CsvTable) -> DltResource:
@@ -21,11 +22,18 @@ def _file_resource(inbox_dir: Path, table: CsvTable) -> DltResource:
             logger.warning("%s not found in %s; %s is left as it is", table.file_name, inbox_dir, table.table)
             return
         # The whole file is validated before its first row is handed to dlt, so a bad row
-        # loads nothing from that file.
-        loaded = read_csv_file(path, table)
-        logger.info("%s: %d rows from %s", table.table, len(loaded), path)
-        if loaded:
-            yield loaded
+        # loads nothing from that file. The second reading hands rows over in chunks, so a
+        # shipment export of millions of cartons is never held in memory at once.
+        count = sum(1 for _ in iter_csv_rows(path, table))
+        logger.info("%s: %d rows from %s", table.table, count, path)
+        chunk: list[dict[str, Any]] = []
+        for row in iter_csv_rows(path, table):
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
     return dlt.resource(
         rows,

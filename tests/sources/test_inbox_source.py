@@ -185,3 +185,35 @@ def test_rows_typed(tmp_path):
         "on_hand_units": 40,
         "reserved_units": 0,
     }
+
+
+def stock_rows(count: int) -> str:
+    lines = [f"2024-05-12,WH-SZ,SKU-{number},B00000{number:04d},{number},0" for number in range(1, count + 1)]
+    return "snapshot_date,warehouse_code,vendor_sku,asin,on_hand_units,reserved_units\n" + "\n".join(lines) + "\n"
+
+
+def test_rows_handed_over_in_chunks(tmp_path, monkeypatch):
+    import sources.inbox.source as inbox_module
+
+    monkeypatch.setattr(inbox_module, "CHUNK_ROWS", 2)
+    folder = write_inbox(tmp_path / "inbox", shipments=None, catalogue=None, stock=stock_rows(5))
+
+    chunks = list(inbox_source(folder).resources["vendor_stock"])
+
+    # Read in chunks of 2, 2 and 1, the five rows still come out complete and in order.
+    assert [row["on_hand_units"] for row in chunks] == [1, 2, 3, 4, 5]
+
+
+def test_bad_last_row_loads_nothing(tmp_path, monkeypatch):
+    import sources.inbox.source as inbox_module
+
+    monkeypatch.setattr(inbox_module, "CHUNK_ROWS", 2)
+    folder = write_inbox(tmp_path / "inbox", shipments=None, catalogue=None, stock=stock_rows(4) + "2024-05-12,WH-SZ,SKU-9,B000000009,many,0\n")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines", pipeline_name="inbox_chunks")
+
+    with pytest.raises(Exception, match="stock.csv line 6"):
+        pipeline.run(inbox_source(folder).with_resources("vendor_stock"))
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert "vendor_stock" not in tables
