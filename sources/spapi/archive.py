@@ -17,9 +17,9 @@ from typing import Any
 def _body_json(content: bytes, is_json: bool | None) -> str:
     """Return the body as JSON text for the archive line: as received when it is JSON.
 
-    A JSON body is written as it came, without being parsed and serialized again (for a
-    2 MB page that is 40 ms of the client's time); line breaks between its tokens become
-    spaces so the record stays on one line. Anything else is stored as a JSON string.
+    A JSON body is written as it came, without being parsed and serialized again, which
+    saves about 40 ms of the client's time on a 2 MB page. Line breaks between its tokens
+    become spaces, so the record stays on one line. Anything else is stored as a JSON string.
     `is_json` is the caller's verdict from its own parse; None means parse here to know.
     """
     text = content.decode("utf-8", errors="replace")
@@ -70,7 +70,7 @@ class RawArchive:
     ) -> Path:
         """Write one response as a JSON line; return the file it went to.
 
-        `is_json` says whether `content` parsed as JSON, when the caller already knows.
+        `is_json` is whether `content` parsed as JSON, when the caller has parsed it.
         """
         received_at = self._now().astimezone(UTC)
         record = {
