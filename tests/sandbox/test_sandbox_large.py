@@ -231,3 +231,19 @@ def test_next_day_ages_same_pos(filled: tuple[LargeGenerator, Path]) -> None:
         acknowledged_overnight += today_po.state == "New" and next_po.state == "Acknowledged"
     # The POs of two days ago (4 centres, 2 or 3 each) are acknowledged on the third day.
     assert 8 <= acknowledged_overnight <= 12
+
+
+def test_large_listings_match_the_model(filled: tuple[LargeGenerator, Path]) -> None:
+    from sandbox_testkit import reference_dir
+    from test_sandbox_models import response_validator
+
+    reference_dir()  # skips the test when Amazon's models are not beside the project
+
+    generator, _ = filled
+    window = {"After": "2026-10-20T00:00:00Z", "Before": "2026-10-27T00:00:00Z"}
+    orders = list_purchase_orders(generator.scenario, {f"changed{k}": v for k, v in window.items()}, NOW)
+    statuses = list_purchase_order_statuses(generator.scenario, {f"updated{k}": v for k, v in window.items()}, NOW)
+    assert orders["orders"] and statuses["ordersStatus"]
+    for operation, payload in (("getPurchaseOrders", orders), ("getPurchaseOrdersStatus", statuses)):
+        errors = [error.message for error in response_validator(operation, 200).iter_errors({"payload": payload})]
+        assert errors == [], operation
