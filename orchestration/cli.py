@@ -217,9 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from sandbox.scenario_file import ScenarioFileError
+
     try:
         return args.handler(args)
-    except SettingsError as error:
+    except (SettingsError, ScenarioFileError) as error:
         print(f"acorn: {error}", file=sys.stderr)
         return 2
 

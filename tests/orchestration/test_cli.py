@@ -39,3 +39,17 @@ def test_unknown_target_is_rejected(tmp_path, monkeypatch, capsys):
     assert main(["run"]) == 2
 
     assert "target 'production' is not one of sandbox, amazon" in capsys.readouterr().err
+
+
+def test_bad_scenario_file_stops_with_its_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACORN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.delenv("ACORN_SANDBOX_URL", raising=False)
+    scenario = tmp_path / "broken.yaml"
+    scenario.write_text("format: acorn-sandbox-scenario/1\ntoday: [not a date\n", encoding="utf-8")
+
+    assert main(["run", "--scenario", str(scenario)]) == 2
+
+    error = capsys.readouterr().err
+    assert error.startswith("acorn: Scenario file")
+    assert "Traceback" not in error
