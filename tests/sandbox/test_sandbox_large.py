@@ -247,3 +247,20 @@ def test_large_listings_match_the_model(filled: tuple[LargeGenerator, Path]) -> 
     for operation, payload in (("getPurchaseOrders", orders), ("getPurchaseOrdersStatus", statuses)):
         errors = [error.message for error in response_validator(operation, 200).iter_errors({"payload": payload})]
         assert errors == [], operation
+
+
+def test_medium_listings_match_the_model() -> None:
+    from sandbox_testkit import reference_dir
+    from test_sandbox_models import response_validator
+
+    from sandbox.generator import generate_scenario
+
+    reference_dir()  # skips the test when Amazon's models are not beside the project
+    scenario = generate_scenario(7, "medium", TODAY)
+    window = {"After": "2026-10-20T00:00:00Z", "Before": "2026-10-27T00:00:00Z"}
+    orders = list_purchase_orders(scenario, {f"created{k}": v for k, v in window.items()}, NOW)
+    statuses = list_purchase_order_statuses(scenario, {f"updated{k}": v for k, v in window.items()}, NOW)
+    assert orders["orders"] and statuses["ordersStatus"]
+    for operation, payload in (("getPurchaseOrders", orders), ("getPurchaseOrdersStatus", statuses)):
+        errors = [error.message for error in response_validator(operation, 200).iter_errors({"payload": payload})]
+        assert errors == [], operation
