@@ -3,18 +3,18 @@
 Generating 1.2 million PO lines takes longer than a client waits for its first response, so
 the large profile generates one *partition* at a time: the POs one fulfilment centre
 received on one calendar day. Each PO has a random stream of its own, seeded from (seed,
-date, centre, position), so it comes out the same whatever order partitions are content in. A
+date, centre, position), so it comes out the same whatever order partitions are made in. A
 PO number encodes its partition, so `orders.get(number)` makes just that one.
 
 Because the streams do not depend on `today`, the sandbox of the next day shows the same
 POs one day older, each a step further in its life (New, then acknowledged, then shipped,
-received and closed), plus a day of new POs: what a daily run meets. Two things move with
+received and closed). It also shows a day of new POs, which is what a daily run meets. Two things move with
 `today` instead: the hand-built last week, and the two planted history cases.
 
 Requests make the partitions they need; a background thread (`fill`) makes the rest,
 newest first, writes the vendor's shipment export as it goes, then works out the weekly
 inventory figures, the forecast and the vendor's stock, and sets `scenario.ready`. Until
-then report documents stay IN_PROGRESS. Orders, once content, stay in memory, so what a
+then report documents stay IN_PROGRESS. Orders, once made, stay in memory, so what a
 submission changes is kept.
 
 Timeline per centre, in days before `today`:
@@ -30,13 +30,14 @@ forecast of 52 weeks per ASIN, where the small and medium profiles keep a year o
 generations so that forecast accuracy can be measured from the first run.
 """
 
+import contextlib
 import csv
 import hashlib
 import logging
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -78,7 +79,7 @@ _ORDERS_PER_PARTITION = 100
 _CENTRES_PER_DAY = 16
 _SSCC_SERIALS_PER_PARTITION = 20_000
 _SSCC_SERIALS_PER_ORDER = 200
-# SSCC serials repeat after this many days, well beyond the 12 months GS1 asks for.
+# SSCC serials repeat after this many days, well beyond the 12 months GS1 requires.
 _SSCC_DAY_CYCLE = 3000
 
 
@@ -110,7 +111,7 @@ def day_number(day: date) -> int:
 class PurchaseOrderNumbers:
     """Turn (partition, position) into an 8-character PO number and back.
 
-    The position in a content-up integer space is scrambled by an affine map modulo 36**8,
+    The position in an invented integer space is scrambled by an affine map modulo 36**8,
     offset by the seed, so numbers look like Amazon's and differ from seed to seed.
     """
 
@@ -130,7 +131,7 @@ class PurchaseOrderNumbers:
         return "".join(reversed(characters))
 
     def decode(self, number: str) -> Partition | None:
-        """Return the partition of a number this scheme content, or None for any other string."""
+        """Return the partition of a number this scheme made, or None for any other string."""
         if len(number) != 8 or any(character not in ALPHANUMERIC for character in number):
             return None
         value = 0
@@ -192,7 +193,7 @@ class _PartitionBuilder(_ScenarioBuilder):
 
 
 class LargeScenario(Scenario):
-    """A Scenario whose orders, ASNs, inventory and forecast are content on demand or by `fill`.
+    """A Scenario whose orders, ASNs, inventory and forecast are made on demand or by `fill`.
 
     `shipments` stays empty: each partition's shipments go to the inbox export and are dropped.
     """
@@ -200,7 +201,7 @@ class LargeScenario(Scenario):
     generator: "LargeGenerator"
 
     def has_inventory_between(self, start: date, end: date) -> bool:
-        # Known before the rows exist, so a request is answered CANCELLED or not at once.
+        # Known before the rows exist, so a request ends CANCELLED or not at once.
         weeks = self.generator.inventory_week_starts()
         return any(start <= week and week + timedelta(days=6) <= end for week in weeks)
 
@@ -282,7 +283,7 @@ class LargeGenerator:
     # -- partitions -------------------------------------------------------------------
 
     def partitions(self) -> list[Partition]:
-        """Every partition, newest first: the hand-built last week, then each day and centre."""
+        """Return every partition, newest first: the hand-built last week, then each day and centre."""
         centres = range(self.settings.profile.fulfilment_centre_count)
         days = range(self.today_number - 1, self.today_number - self.settings.history_days - 1, -1)
         return [self.hand_built] + [(day, centre) for day in days for centre in centres]
@@ -332,7 +333,7 @@ class LargeGenerator:
             self.make(partition)
 
     def stream(self) -> Iterator[tuple[list[PurchaseOrder], list[Shipment]]]:
-        """Each partition's orders and shipments, content afresh and not kept, to write the whole profile out."""
+        """Yield each partition's orders and shipments, made afresh and not kept, to write the whole profile out."""
         for partition in self.partitions():
             content = self._build(partition)
             yield content.orders, content.shipments
@@ -395,16 +396,8 @@ class LargeGenerator:
         started = time.perf_counter()
         weeks = self.inventory_week_starts()
         tally = InventoryTally(weeks)
-        shipments_path = inbox_dir / "shipments.csv" if inbox_dir is not None else None
-        writer_handle = None
-        if shipments_path is not None:
-            shipments_path.parent.mkdir(parents=True, exist_ok=True)
-            partial = shipments_path.with_name(shipments_path.name + ".partial")
-            writer_handle = partial.open("w", newline="", encoding="utf-8")
-            writer = csv.writer(writer_handle, lineterminator="\n")
-            writer.writerow(SHIPMENTS_COLUMNS)
         shipped_keys: set[tuple[str, str]] = set()
-        try:
+        with _shipments_export(inbox_dir) as write_rows:
             for partition in self.partitions():
                 self.make(partition)
                 with self._lock:
@@ -414,20 +407,18 @@ class LargeGenerator:
                     tally.add(order)
                 for shipment in shipments:
                     shipped_keys.update(shipment.eaches_by_line())
-                    if writer_handle is not None:
-                        writer.writerows(shipment_rows([shipment]))
-        finally:
-            if writer_handle is not None:
-                writer_handle.close()
-        if shipments_path is not None:
-            shipments_path.with_name(shipments_path.name + ".partial").replace(shipments_path)
+                write_rows(shipment_rows(shipments))
+
         scenario = self.scenario
-        scenario.stock = make_stock_rows(self._rng(f"stock|{self.today.isoformat()}"), self.catalogue.products, self.today, self._reserved(shipped_keys))
+        stock_rng = self._rng(f"stock|{self.today.isoformat()}")
+        scenario.stock = make_stock_rows(stock_rng, self.catalogue.products, self.today, self._reserved(shipped_keys))
         if inbox_dir is not None:
             write_catalogue_and_stock(scenario, inbox_dir)
+        inventory_rng = self._rng(f"inventory|{self.today.isoformat()}")
         scenario.inventory = make_inventory_rows(
-            self._rng(f"inventory|{self.today.isoformat()}"), self.catalogue.products, weeks, tally, self.catalogue._weekly_demand
+            inventory_rng, self.catalogue.products, weeks, tally, self.catalogue._weekly_demand
         )
+
         forecaster = _PartitionBuilder(self.catalogue, self.numbers, self.hand_built)
         latest_sunday = self.today - timedelta(days=(self.today.weekday() + 1) % 7)
         forecaster.rng = self._rng(f"forecast|{latest_sunday.isoformat()}")
@@ -457,6 +448,25 @@ class LargeGenerator:
                     if (order.number, line.item_sequence_number) not in shipped_keys:
                         reserved[line.vendor_sku] = reserved.get(line.vendor_sku, 0) + line.expected_eaches
         return reserved
+
+
+@contextlib.contextmanager
+def _shipments_export(inbox_dir: Path | None) -> Iterator[Callable[[list[tuple[object, ...]]], None]]:
+    """Yield a function that appends rows to `inbox_dir/shipments.csv`, or drops them without an inbox.
+
+    Rows go to a `.partial` file that takes the real name only once every row is written.
+    """
+    if inbox_dir is None:
+        yield lambda rows: None
+        return
+    inbox_dir.mkdir(parents=True, exist_ok=True)
+    path = inbox_dir / "shipments.csv"
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(SHIPMENTS_COLUMNS)
+        yield writer.writerows
+    partial.replace(path)
 
 
 def start_large(seed: int, today: date, inbox_dir: Path | None, settings: LargeSettings = LargeSettings()) -> LargeScenario:
