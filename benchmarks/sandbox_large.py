@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.common import PROJECT_ROOT, Figure, print_table, write_results
+from benchmarks.common import PROJECT_ROOT, Figure, peak_rss_mb, print_table, write_results
 from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN
 from sandbox.config import PROFILES
 
@@ -35,14 +35,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _peak_rss_mb(pid: int) -> float:
-    """Return the peak resident set size of a process in MB, from /proc/<pid>/status."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _token(base_url: str) -> str:
@@ -127,7 +119,7 @@ def measure_once(profile: str, seconds: float, clients: int) -> tuple[float, flo
             # The large profile fills in behind its first response; measure the rate once it is done.
             _wait_until_ready(base_url, process)
             rate = _requests_per_second(base_url, seconds, clients)
-            peak = _peak_rss_mb(process.pid)
+            peak = peak_rss_mb(process.pid)
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -156,7 +148,7 @@ def figures(profile: str, samples: list[tuple[float, float, float]], baseline: t
 
 
 def measure(profile: str, repeat: int) -> list[Figure]:
-    """The figures of `python -m benchmarks`: `repeat` starts of `profile`, one of the small profile."""
+    """Measure `repeat` starts of `profile` and one of the small profile, for `python -m benchmarks`."""
     baseline = measure_once("small", 10.0, 4)
     samples = [measure_once(profile, 10.0, 4) for _ in range(repeat)]
     return figures(profile, samples, baseline, f"python -m benchmarks.sandbox_large --profile {profile}", 4, 10.0)

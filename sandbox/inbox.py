@@ -73,7 +73,7 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ...]])
 
 
 def shipment_rows(shipments: Iterable[Shipment]) -> list[tuple[object, ...]]:
-    """One row per carton content of each shipment, in the order given."""
+    """Return one row per carton content of each shipment, in the order given."""
     rows = []
     for shipment in shipments:
         for content in shipment.contents:

@@ -439,7 +439,7 @@ class SandboxState:
     def ground_truth(self) -> dict[str, Any]:
         """Return what happened to every PO line and shipment, in eaches, with the planted-case tags.
 
-        Raises GroundTruthTooLarge for the large profile, whose answer would run to gigabytes.
+        Raises GroundTruthTooLarge for the large profile, whose response would run to gigabytes.
         """
         if isinstance(self.scenario, LargeScenario):
             raise GroundTruthTooLarge(

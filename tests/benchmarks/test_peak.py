@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="peak memory is read from /proc (Linux only)")
 
-# A parent that holds 100 MB while its child holds 200 MB, both for a second.
+# A parent that keeps 100 MB while its child keeps 200 MB, both for a second.
 TREE = textwrap.dedent(
     """
     import subprocess, sys, time
@@ -20,7 +20,7 @@ TREE = textwrap.dedent(
 )
 
 
-def test_the_tree_peak_counts_parent_and_child_together(tmp_path: Path) -> None:
+def test_peak_sums_parent_and_child(tmp_path: Path) -> None:
     output = tmp_path / "peak"
     subprocess.run([sys.executable, "-m", "benchmarks.peak", str(output), sys.executable, "-c", TREE], check=True, timeout=60)
     tree_mb, largest_mb = (float(value) for value in output.read_text().split())

@@ -1,6 +1,6 @@
 """The large profile's lazy generation, on a reduced size so that a test takes seconds.
 
-Lazy generation must not change what the sandbox answers: a partition made on demand,
+Lazy generation must not change the sandbox's responses: a partition made on demand,
 in any order, equals the same partition made by the background fill, and a listing over
 a half-made scenario equals a plain scan of the fully made one.
 """
@@ -79,7 +79,9 @@ def test_po_numbers_round_trip(filled: tuple[LargeGenerator, Path]) -> None:
     numbers = [order.number for order in every_order(generator)]
     assert len(set(numbers)) == len(numbers)
     for number in numbers:
-        assert len(number) == 8 and number.isalnum() and number.upper() == number
+        assert len(number) == 8
+        assert number.isalnum()
+        assert number.upper() == number
     for partition in (generator.hand_built, (9834, 3), (9900, 0), (12, 11)):
         for position in (0, 7, 99):
             assert generator.numbers.decode(generator.numbers.encode(partition, position)) == partition
