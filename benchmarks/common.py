@@ -68,6 +68,14 @@ def sandbox_client(base_url: str, **options):
     )
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Return the peak resident set size of a running process in MB, from /proc/<pid>/status."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 class ExternalSandbox:
     """A sandbox in a process of its own, as Amazon is outside the vendor's machine.
 
@@ -129,10 +137,7 @@ class ExternalSandbox:
     def stop(self) -> float:
         if self.process is None:
             return float("nan")
-        peak = float("nan")
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
+        peak = peak_rss_mb(self.process.pid)
         self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=30)
