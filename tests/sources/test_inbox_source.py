@@ -101,6 +101,55 @@ def test_second_load_changes_no_counts(tmp_path):
     }
 
 
+def load_ids(warehouse, table):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {row[0] for row in con.execute(f"select distinct _dlt_load_id from raw_vendor.{table}").fetchall()}
+
+
+def test_unchanged_file_is_not_loaded_again(tmp_path, caplog):
+    inbox = write_inbox(tmp_path / "inbox")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+    first = load_ids(tmp_path / "w.duckdb", "vendor_shipments")
+
+    with caplog.at_level(logging.INFO, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+    # The rows keep the load id of the first run: the second run wrote none of them.
+    assert load_ids(tmp_path / "w.duckdb", "vendor_shipments") == first
+    assert "vendor_shipments: " in caplog.text and "is unchanged since load" in caplog.text
+
+
+def test_changed_file_is_loaded(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+    first = load_ids(tmp_path / "w.duckdb", "vendor_stock")
+
+    write_inbox(inbox, stock=STOCK.replace(",120,12", ",90,12"))
+    pipeline.run(inbox_source(inbox))
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        on_hand = con.execute("select on_hand_units from raw_vendor.vendor_stock where vendor_sku = 'SKU-1'").fetchall()
+    assert on_hand == [(90,)]
+    assert len(load_ids(tmp_path / "w.duckdb", "vendor_stock") - first) == 1
+
+
+def test_unchanged_file_is_loaded_into_a_replaced_warehouse(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")
+    make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
+    # A warehouse file restored from before the first load: dlt's local state still says the
+    # files were loaded, but the rows are not there.
+    (tmp_path / "w.duckdb").unlink()
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema raw_vendor")
+        con.execute("create table raw_vendor.vendor_shipments (shipment_id varchar, _dlt_load_id varchar)")
+
+    make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
+
+    assert table_counts(tmp_path / "w.duckdb") == {"vendor_shipments": 3, "vendor_stock": 2, "vendor_catalogue": 2}
+
+
 def test_missing_file_warns_and_loads_rest(tmp_path, caplog):
     inbox = write_inbox(tmp_path / "inbox", stock=None)
     pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
