@@ -28,10 +28,10 @@ def file_digest(path: Path) -> str:
 
 
 def _warehouse_holds(table: str, loaded: dict[str, Any]) -> bool:
-    """Whether the raw table still has every row of the load that took the file.
+    """Return whether the raw table still contains every row of the load that took the file.
 
     A restored backup or a replaced warehouse file may lack them although dlt's local state
-    says the file was loaded, so the state alone is not trusted.
+    records the file as loaded, so the state alone is not trusted.
     """
     try:
         with dlt.current.pipeline().sql_client() as client:
@@ -52,7 +52,7 @@ def _file_resource(inbox_dir: Path, table: CsvTable) -> DltResource:
             logger.warning("%s not found in %s; %s is left as it is", table.file_name, inbox_dir, table.table)
             return
         # A vendor's export is rewritten in full, often unchanged since the last run. Merging
-        # the same rows again would only cost time (86 s for 1.7 million cartons), so a file
+        # the same rows again would only cost time (86 s measured for the large sandbox profile's 1.7 million cartons), so a file
         # whose content was loaded already, and whose rows the warehouse still holds, is skipped.
         state = dlt.current.resource_state()
         digest = file_digest(path)
