@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from expectations.gs1 import is_sscc_format, is_valid_sscc
+from sources.clock import utc_now
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -265,7 +266,7 @@ def outbound_shipment_confirmations_suite(now: datetime | None = None) -> gx.Exp
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    latest_ship_date = now if now is not None else datetime.now(UTC)
+    latest_ship_date = now if now is not None else utc_now()
     return gx.ExpectationSuite(
         name="analytics.outbound_shipment_confirmations",
         expectations=[

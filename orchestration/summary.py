@@ -1,7 +1,6 @@
 """Run a job in this process and report what it did: rows, checks and outbound documents."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +9,7 @@ import duckdb
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from orchestration.settings import Settings
+from sources.clock import utc_now
 from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state, outcome_lines
 
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
@@ -155,7 +155,7 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         "stages (seconds): " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary.stage_seconds.items())
     )
     lines.append(f"warehouse: {settings.warehouse_path}")
-    secret_warning = settings.client_secret_warning(datetime.now(UTC).date())
+    secret_warning = settings.client_secret_warning(utc_now().date())
     if secret_warning:
         lines.append(f"WARNING: {secret_warning}")
     lines.append("raw tables (rows):")

@@ -19,6 +19,7 @@ from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import OutboundSettings, load_outbound_settings
 from orchestration.outbound.ledger import RELEASABLE, RETIRABLE, STATES, Ledger, LedgerError
 from orchestration.settings import Settings, load_settings
+from sources.clock import utc_now
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ def command_review(args: argparse.Namespace) -> int:
 
 def command_alerts(args: argparse.Namespace) -> int:
     settings = load_settings()
-    return print_alerts(settings, load_outbound_settings(settings.home), datetime.now(UTC))
+    return print_alerts(settings, load_outbound_settings(settings.home), utc_now())
 
 
 def print_alerts(settings: Settings, outbound_settings: OutboundSettings, now: datetime) -> int:

@@ -1,11 +1,11 @@
 """The Login with Amazon client secret: a warning check from 30 days before it expires."""
 
-from datetime import UTC, datetime
 
 import dagster as dg
 
 from orchestration.defs.ingest import RAW_SCHEMA
 from orchestration.resources import AcornResource
+from sources.clock import utc_now
 
 CHECK_NAME = "client_secret_not_expiring"
 # The check sits on the first table the API client fills; an expired secret stops every feed.
@@ -20,7 +20,7 @@ CHECKED_ASSET = dg.AssetKey([RAW_SCHEMA, "purchase_orders"])
 def client_secret_expiry(acorn: AcornResource) -> dg.AssetCheckResult:
     """Pass while the client secret is valid for more than 30 days, or no expiry date is set."""
     settings = acorn.settings()
-    warning = settings.client_secret_warning(datetime.now(UTC).date())
+    warning = settings.client_secret_warning(utc_now().date())
     expires_on = settings.client_secret_expires_on
     return dg.AssetCheckResult(
         passed=warning is None,

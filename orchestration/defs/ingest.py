@@ -1,6 +1,5 @@
 """dlt loads as Dagster assets: the vendor API feeds and the vendor's own export files."""
 
-from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
@@ -8,6 +7,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from orchestration.resources import POOL, AcornResource
 from orchestration.settings import load_settings
+from sources.clock import utc_now
 from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.spapi.archive import prune_archive
@@ -82,7 +82,7 @@ def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource
     yield from _with_report_outcomes(results, last_run_outcomes(pipeline.state))
     settings = acorn.settings()
     if settings.archive_retention_days is not None:
-        removed = prune_archive(settings.archive_dir, settings.archive_retention_days, datetime.now(UTC).date())
+        removed = prune_archive(settings.archive_dir, settings.archive_retention_days, utc_now().date())
         context.log.info(f"raw archive: removed {len(removed)} day folders older than {settings.archive_retention_days} days")
 
 

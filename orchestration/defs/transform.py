@@ -3,7 +3,6 @@
 import json
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -11,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.project import DBT_WRAPPER, dbt_project
 from orchestration.resources import POOL, AcornResource
+from sources.clock import utc_now
 
 ANALYTICS_SCHEMA = "analytics"
 
@@ -52,5 +52,5 @@ def acorn_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, aco
     settings = acorn.settings()
     # profiles.yml reads the warehouse path from the environment of the dbt process.
     os.environ["ACORN_WAREHOUSE"] = str(settings.warehouse_path)
-    run_vars = {"run_date": datetime.now(UTC).date().isoformat()}
+    run_vars = {"run_date": utc_now().date().isoformat()}
     yield from dbt.cli(["build", "--vars", json.dumps(run_vars)], context=context).stream()

@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from sources.clock import utc_now
+
 ELEMENT = "*"
 SEGMENT = "~"
 COMPONENT = ">"
@@ -347,7 +349,7 @@ class EdiOutbox:
     verdict comes back as a 997 and in the purchase order status, not through getTransaction.
     """
 
-    def __init__(self, outbox_dir: Path, partners: Partners, now=lambda: datetime.now(UTC)):
+    def __init__(self, outbox_dir: Path, partners: Partners, now=utc_now):
         self.outbox_dir = Path(outbox_dir)
         self.partners = partners
         self.control_numbers = ControlNumbers(self.outbox_dir / "control_numbers.json")

@@ -15,10 +15,12 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+from sources.clock import utc_now
 
 STATES = (
     "built",
@@ -329,4 +331,4 @@ def _dumps(value) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()

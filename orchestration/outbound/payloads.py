@@ -27,6 +27,7 @@ from orchestration.outbound.models import (
     format_money,
     validate_payload,
 )
+from sources.clock import utc_now
 
 Row = Mapping[str, Any]
 
@@ -354,7 +355,7 @@ def check_shipment_confirmation(
     disagree with the lines.
     """
     reasons = []
-    current_time = now if now is not None else datetime.now(UTC)
+    current_time = now if now is not None else utc_now()
     ship_date = header.get("ship_date")
     if ship_date is not None and ship_date > current_time:
         reasons.append(

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -22,6 +22,7 @@ from orchestration.outbound.decisions import DecisionFileError, apply_decisions,
 from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.models import PayloadInvalid
+from sources.clock import utc_now
 from sources.spapi.exceptions import SpApiError
 
 log = logging.getLogger("acorn.outbound")
@@ -420,6 +421,3 @@ def _settle_from_purchase_orders(
     on_event(f"{entry.document_id} {finding.state}: {detail}")
     return True
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

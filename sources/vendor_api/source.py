@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import dlt
 from dlt.sources import DltResource
 
+from sources.clock import utc_now
 from sources.spapi import (
     ReportCancelledError,
     ReportDocumentError,
@@ -103,7 +104,7 @@ ClientFactory = Callable[[], AbstractContextManager[VendorClient]]
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 def _run_start(now: Callable[[], datetime]) -> datetime:

@@ -272,18 +272,11 @@ def test_sensor_logs_each_alert_once(warehouse, tmp_path, monkeypatch):
     assert len(logged) == 11
 
 
-class FrozenDatetime(datetime):
-    """The command's clock, stopped at NOW, because every alert depends on the time."""
-
-    @classmethod
-    def now(cls, tz=None):
-        return NOW
-
-
 def test_alerts_command(warehouse, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ACORN_HOME", str(tmp_path))
     monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-    monkeypatch.setattr("orchestration.commands.outbound.datetime", FrozenDatetime)
+    # The command's clock stops at NOW, because every alert depends on the time.
+    monkeypatch.setattr("orchestration.commands.outbound.utc_now", lambda: NOW)
 
     status = main(["outbound", "alerts"])
 
