@@ -101,7 +101,9 @@ def list_documents(settings: Settings, state: str | None = None) -> int:
     if rows:
         print(f"{'document':<45} {'state':<13} {'transaction':<52} {'updated (UTC)':<16} reason")
     for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
-        reason = hold_reason or errors
+        # A failed document may have been held and released before it was sent, so its reason
+        # is Amazon's errors, not the old hold.
+        reason = errors if document_state == "failure" else hold_reason
         print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
     print(f"{len(rows)} documents")
     return 0

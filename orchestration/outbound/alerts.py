@@ -44,7 +44,10 @@ def outbound_alerts(con: duckdb.DuckDBPyConnection, settings: OutboundSettings, 
     has_ledger = _has_table(con, "outbound", "documents")
     if has_ledger:
         rows = con.execute(
-            "select state, document_id, coalesce(hold_reason, errors, '') from outbound.documents "
+            # A failed document's reason is Amazon's errors, even when it was held before a release.
+            "select state, document_id, "
+            "case when state = 'failure' then coalesce(errors, '') else coalesce(hold_reason, '') end "
+            "from outbound.documents "
             f"where state in ({', '.join('?' for _ in DOCUMENT_STATES)}) order by state, document_id",
             list(DOCUMENT_STATES),
         ).fetchall()

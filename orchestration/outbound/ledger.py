@@ -185,12 +185,15 @@ class Ledger:
         if state == "needs_review" and hold_reason is None:
             # The reason a person is asked to look, shown by `acorn outbound`.
             hold_reason = detail
+        # A validated document breaks no rule, or a person released it, so its old hold reason
+        # no longer applies. The document's history keeps it.
+        keep_hold_reason = state != "validated"
         now = _now()
         self.con.execute(
             """
             update outbound.documents set
                 state = ?,
-                hold_reason = coalesce(?, hold_reason),
+                hold_reason = case when ? then coalesce(?, hold_reason) end,
                 transaction_id = coalesce(?, transaction_id),
                 transaction_status = coalesce(?, transaction_status),
                 errors = coalesce(?, errors),
@@ -199,6 +202,7 @@ class Ledger:
             """,
             [
                 state,
+                keep_hold_reason,
                 hold_reason,
                 transaction_id,
                 transaction_status,

@@ -403,21 +403,24 @@ def check_shipment_confirmation(
 def check_invoice(header: Row, lines: Sequence[Row]) -> list[str]:
     """Return why an invoice must be held: empty if it may be sent.
 
-    An invoice is held when the invoice models already set a hold_reason, when a line
-    invoices no quantity, when a line's net cost differs from the PO cost, or when an amount
-    is missing. It is also held when a line amount, the line total or the invoice total does
-    not add up to the cent.
+    An invoice is held when a line invoices no quantity, when a line's net cost differs from
+    the PO cost, or when an amount is missing. It is also held when a line amount, the line
+    total or the invoice total does not add up to the cent, or when the invoice models set a
+    hold_reason. Each broken rule is stated once. The models' line reasons (no catalogue
+    cost, no PO cost, price mismatch) are the rules checked here, so a model reason is
+    stated only for a line these checks pass, and the header's reason, which repeats its
+    lines' reasons, only when no line has one.
     """
     reasons = []
-    if header.get("hold_reason"):
+    if header.get("hold_reason") and not any(line.get("hold_reason") for line in lines):
         reasons.append(f"held by outbound_invoices: {header['hold_reason']}")
 
     line_amounts = Decimal(0)
     for line in sorted(lines, key=lambda row: row["invoice_line_number"]):
         line_reasons = _invoice_line_reasons(line)
-        if line.get("hold_reason") and line["hold_reason"] in (header.get("hold_reason") or ""):
-            # The invoice model repeats its line reasons in the header, so state each reason once.
-            line_reasons = [reason for reason in line_reasons if "held by outbound_invoice_lines" not in reason]
+        if line.get("hold_reason") and not line_reasons:
+            label = f"line {line['invoice_line_number']} (PO {line.get('purchase_order_number')})"
+            line_reasons = [f"{label}: held by outbound_invoice_lines: {line['hold_reason']}"]
         reasons.extend(line_reasons)
         line_amounts += _zero_if_none(line.get("line_amount"))
 
@@ -448,8 +451,6 @@ def check_invoice(header: Row, lines: Sequence[Row]) -> list[str]:
 def _invoice_line_reasons(line: Row) -> list[str]:
     reasons = []
     label = f"line {line['invoice_line_number']} (PO {line.get('purchase_order_number')})"
-    if line.get("hold_reason"):
-        reasons.append(f"{label}: held by outbound_invoice_lines: {line['hold_reason']}")
     amount = line.get("invoiced_quantity_amount")
     if amount is None or amount <= 0:
         reasons.append(f"{label}: invoiced quantity {amount} is not greater than 0")

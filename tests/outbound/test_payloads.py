@@ -905,8 +905,8 @@ def test_check_invoice_reports_line_hold_and_sum():
 
     reasons = payloads.check_invoice(invoice_header(line_total_amount=Decimal("265.00")), lines)
 
+    # The model's reason for line 1 is the missing PO cost, which the check states itself.
     assert reasons == [
-        "line 1 (PO 2JK3S9VC): held by outbound_invoice_lines: price mismatch with PO",
         "line 1 (PO 2JK3S9VC): no PO net cost to compare with 8.50",
         "line total 265.00 is not the sum of the line amounts, 264.00",
         "invoice total 264.00 is not lines + tax + charges - allowances = 265.00",
@@ -920,7 +920,30 @@ def test_check_invoice_states_a_model_reason_once():
 
     reasons = payloads.check_invoice(header, lines)
 
-    assert reasons == ["held by outbound_invoices: netCost 8.75 differs from PO netCost 8.50 on line 1"]
+    # The header repeats the line's reason, and the line passes the checks here, so the
+    # model's line reason is the one statement.
+    assert reasons == [
+        "line 3 (PO 2JK3S9VC): held by outbound_invoice_lines: netCost 8.75 differs from PO netCost 8.50 on line 1"
+    ]
+
+
+def test_check_invoice_states_a_price_mismatch_once():
+    lines = invoice_lines()
+    # Line 1 billed at 8.75 against the PO's 8.50: 12 × 8.75 = 105.00.
+    lines[1].update(
+        net_cost_amount=Decimal("8.75"),
+        line_amount=Decimal("105.00"),
+        hold_reason="netCost 8.75 differs from PO netCost 8.50 on line 1",
+    )
+    header = invoice_header(
+        line_total_amount=Decimal("267.00"),
+        invoice_total_amount=Decimal("267.00"),
+        hold_reason="netCost 8.75 differs from PO netCost 8.50 on line 1",
+    )
+
+    reasons = payloads.check_invoice(header, lines)
+
+    assert reasons == ["line 1 (PO 2JK3S9VC): net cost 8.75 differs from the PO cost 8.50"]
 
 
 def test_builders_leave_rows_unchanged():
