@@ -6,7 +6,8 @@ the least time any client needs for the same calls: for each operation, the call
 burst divided by its rate, and the largest of those over all operations.
 
 The large profile runs at Amazon's own rates (scale 1) against a sandbox in a process of its
-own: its hundreds of order pages make the rate limits, not report polling, the floor.
+own: its hundreds of order pages make the rate limits, not report polling, the floor. That
+sandbox serves yesterday (see `benchmarks.common.first_day`) and acorn's clock is set to match.
 """
 
 import gzip
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ExternalSandbox, Figure, sandbox_client
+from benchmarks.common import FIRST_DAY_OFFSET, Figure, clock_offset, first_day, sandbox_client, shared_sandbox
 from sandbox import SandboxConfig, SandboxServer
 from sources.pipeline import make_pipeline
 from sources.spapi.client import SpApiClient
@@ -60,11 +61,9 @@ def measure(profile: str, repeat: int) -> list[Figure]:
         with tempfile.TemporaryDirectory(prefix="acorn-bench-") as scratch_name:
             scratch = Path(scratch_name)
             if profile == "large":
-                sandbox = ExternalSandbox(profile, scratch).start()
-                try:
-                    walls.append(_extract(sandbox.base_url, scratch, limits))
-                finally:
-                    sandbox.stop()
+                # The sandbox is yesterday's, shared with the load and end-to-end benchmarks.
+                with clock_offset(FIRST_DAY_OFFSET):
+                    walls.append(_extract(shared_sandbox(profile, first_day()).base_url, scratch, limits))
             else:
                 config = SandboxConfig(profile=profile, inbox_dir=scratch / "inbox", time_scale=scale, report_seconds=0.2)
                 with SandboxServer(config) as server:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.common import ExternalSandbox, Figure, sandbox_client
+from benchmarks.common import FIRST_DAY_OFFSET, Figure, first_day, sandbox_client, shared_sandbox
 from sandbox import SandboxConfig, SandboxServer
 from sources.pipeline import make_pipeline
 from sources.vendor_api import vendor_api_source
@@ -50,10 +50,10 @@ class FileOrdersClient:
             yield {"orders": page}
 
 
-def _fetch_from(base_url: str, ndjson: Path) -> int:
+def _fetch_from(base_url: str, ndjson: Path, offset_days: int = 0) -> int:
     seen: set[str] = set()
     with sandbox_client(base_url, archive_dir=None) as client, ndjson.open("w", encoding="utf-8") as out:
-        end = datetime.now(UTC)
+        end = datetime.now(UTC) + timedelta(days=offset_days)
         start = end - timedelta(days=179)
         while start < end:
             for page in client.get_purchase_orders(created_after=start, created_before=min(start + WINDOW, end)):
@@ -68,11 +68,8 @@ def _fetch_from(base_url: str, ndjson: Path) -> int:
 def fetch_orders(profile: str, scratch: Path, ndjson: Path) -> int:
     """Write every PO of the profile's last 179 days to `ndjson`; return how many."""
     if profile == "large":
-        sandbox = ExternalSandbox(profile, scratch / "sandbox_data").start()
-        try:
-            return _fetch_from(sandbox.base_url, ndjson)
-        finally:
-            sandbox.stop()
+        # Yesterday's sandbox, shared with the extraction and end-to-end benchmarks.
+        return _fetch_from(shared_sandbox(profile, first_day()).base_url, ndjson, FIRST_DAY_OFFSET)
     with SandboxServer(SandboxConfig(profile=profile, inbox_dir=scratch / "inbox", throttle=False)) as server:
         return _fetch_from(server.base_url, ndjson)
 
