@@ -187,6 +187,39 @@ VENDOR_SALES: dict[str, Column] = {
     "report_id": text(),
 }
 
+VENDOR_TRAFFIC: dict[str, Column] = {
+    "account": text(False),
+    "marketplace_id": text(False),
+    "report_period": text(False),
+    "asin": text(False),
+    "start_date": day(False),
+    "end_date": day(False),
+    "glance_views": bigint(),
+    "report_id": text(),
+}
+
+# netPureProductMargin is a fraction (0.1234 is 12.34 %), not money.
+VENDOR_NET_PURE_PRODUCT_MARGIN: dict[str, Column] = {
+    "account": text(False),
+    "marketplace_id": text(False),
+    "report_period": text(False),
+    "asin": text(False),
+    "start_date": day(False),
+    "end_date": day(False),
+    "net_pure_product_margin": decimal(),
+    "report_id": text(),
+}
+
+VENDOR_REAL_TIME_INVENTORY: dict[str, Column] = {
+    "account": text(False),
+    "marketplace_id": text(False),
+    "asin": text(False),
+    "start_time": timestamp(False),
+    "end_time": timestamp(False),
+    "highly_available_inventory": bigint(),
+    "report_id": text(),
+}
+
 PRIMARY_KEYS = {
     "purchase_orders": ("purchase_order_number",),
     "purchase_order_items": ("purchase_order_number", "item_sequence_number"),
@@ -222,4 +255,7 @@ PRIMARY_KEYS = {
         "start_date",
         "end_date",
     ),
+    "vendor_traffic": ("account", "marketplace_id", "report_period", "asin", "start_date", "end_date"),
+    "vendor_net_pure_product_margin": ("account", "marketplace_id", "report_period", "asin", "start_date", "end_date"),
+    "vendor_real_time_inventory": ("account", "marketplace_id", "asin", "start_time"),
 }

@@ -59,6 +59,9 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "shippedCogs", "shippedRevenue", "shippedUnits",
         }
     ),
+    "trafficByAsin": frozenset({"startDate", "endDate", "asin", "glanceViews"}),
+    "netPureProductMarginByAsin": frozenset({"startDate", "endDate", "asin", "netPureProductMargin"}),
+    "reportData": frozenset({"startTime", "endTime", "asin", "highlyAvailableInventory"}),
 }  # fmt: skip
 
 
@@ -93,7 +96,9 @@ def new_status_fields(statuses: Iterable[Mapping[str, Any]]) -> set[str]:
 def new_report_fields(document: Mapping[str, Any]) -> set[str]:
     """Return `kind.field` for each field of a report document's rows that its schema lacks."""
     found: set[str] = set()
-    for kind in ("forecastByAsin", "inventoryByAsin", "salesByAsin"):
+    for kind in (
+        "forecastByAsin", "inventoryByAsin", "salesByAsin", "trafficByAsin", "netPureProductMarginByAsin", "reportData",
+    ):  # fmt: skip
         for entry in document.get(kind) or []:
             found |= _unknown(kind, entry)
     return found

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from .planner import format_hour
+
 
 class Outcome(StrEnum):
     LOADED = "loaded"
@@ -31,7 +33,14 @@ class Outcome(StrEnum):
 LAST_RUN_KEY = "last_run_outcomes"
 # Key under which each feed keeps the fields Amazon sent in its last run that no column holds.
 NEW_FIELDS_KEY = "new_fields"
-REPORT_RESOURCES = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
+REPORT_RESOURCES = (
+    "vendor_forecasts",
+    "vendor_inventory",
+    "vendor_sales",
+    "vendor_traffic",
+    "vendor_net_pure_product_margin",
+    "vendor_real_time_inventory",
+)
 
 # Action for each outcome, addressed to the vendor (or to acorn's maintainers).
 ACTIONS = {
@@ -39,7 +48,10 @@ ACTIONS = {
     Outcome.NO_DATA: "none: Amazon has no figures for this period; ask for a restatement if that is wrong",
     Outcome.THROTTLED: "none: requested again next run",
     Outcome.BAD_OPTIONS: "correct the report options in the acorn configuration; the error document names the option",
-    Outcome.MISALIGNED_DATES: "report a bug in acorn's report planner: the request did not match the period boundaries",
+    Outcome.MISALIGNED_DATES: (
+        "report a bug in acorn's report planner: the request broke Amazon's date rules for this report "
+        "(period boundaries, span or lookback)"
+    ),
     Outcome.NOT_YET_AVAILABLE: "none: Amazon has not published the period yet, so it is requested again next run",
     Outcome.NO_ACCESS: (
         "grant the application the role this report needs in Vendor Central's developer console, "
@@ -54,11 +66,17 @@ ACTIONS = {
 SETTLED = frozenset({Outcome.LOADED, Outcome.NO_DATA})
 
 # Patterns of the error documents, checked in this order. Dates come first because the
-# misaligned-date messages also name reportPeriod.
+# misaligned-date messages also name reportPeriod. Besides period boundaries, a request breaks
+# the date rules with a DAY range longer than 15 days, missing dates, or a real-time range
+# that starts more than 168 hours before the request or spans more than 24 hours.
 _ERROR_PATTERNS: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
     (
         Outcome.MISALIGNED_DATES,
-        re.compile(r"start on a sunday|end on a saturday|first day of|last day of|align", re.IGNORECASE),
+        re.compile(
+            r"start on a sunday|end on a saturday|first day of|last day of|align|spans? at most \d+ days"
+            r"|needs dataStartTime and dataEndTime|more than \d+ hours (before|after)",
+            re.IGNORECASE,
+        ),
     ),
     (
         Outcome.NO_ACCESS,
@@ -113,6 +131,9 @@ class RequestOutcome:
     rows: int = 0
     report_id: str | None = None
     detail: str | None = None
+    # Hourly reports only: the requested range, in place of first_day and last_day.
+    start_time: datetime | None = None
+    end_time: datetime | None = None
 
     @property
     def action(self) -> str:
@@ -120,6 +141,8 @@ class RequestOutcome:
 
     @property
     def period(self) -> str:
+        if self.start_time is not None and self.end_time is not None:
+            return f"{format_hour(self.start_time)}..{format_hour(self.end_time)}"
         if self.first_day is None or self.last_day is None:
             return "latest"
         return f"{self.first_day.isoformat()}..{self.last_day.isoformat()}"

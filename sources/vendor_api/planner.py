@@ -19,7 +19,7 @@ Rules it applies, all from Amazon's report documentation:
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 PERIODS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
@@ -76,12 +76,27 @@ class ReportFeed:
         return dict(self.options)
 
 
+def parse_period_start(value: str) -> date:
+    """Read a period start kept in the dlt state: a day (`2024-05-12`) or an hour's UTC time."""
+    if "T" in value:
+        return datetime.fromisoformat(value).astimezone(UTC)
+    return date.fromisoformat(value)
+
+
+def format_hour(moment: datetime) -> str:
+    """Format a UTC hour as Amazon writes it, e.g. `2024-06-12T10:00:00Z`."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 @dataclass(frozen=True)
 class PlannedReport:
     """One request to make, or to resume when `report_id` is set.
 
-    `periods` lists the first day of each period the request covers; `first_day` and
-    `last_day` bound the request (None for reports without dates).
+    Reports by day, week, month, quarter or year set `first_day` and `last_day`, and
+    `periods` lists the first day of each period the request covers. Hourly reports set
+    `start_time` and `end_time` instead (sent as dataStartTime and dataEndTime), and
+    `periods` lists the start of each whole hour between them. Reports without dates (the
+    forecast) set neither.
     """
 
     feed: str
@@ -92,10 +107,14 @@ class PlannedReport:
     last_day: date | None = None
     periods: tuple[date, ...] = ()
     report_id: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
 
     @property
     def label(self) -> str:
         """The period a person reads in the run summary, e.g. `2024-05-12..2024-06-08`."""
+        if self.start_time is not None and self.end_time is not None:
+            return f"{format_hour(self.start_time)}..{format_hour(self.end_time)}"
         if self.first_day is None or self.last_day is None:
             return "latest"
         return f"{self.first_day.isoformat()}..{self.last_day.isoformat()}"
@@ -110,12 +129,17 @@ class PlannedReport:
             "last_day": self.last_day.isoformat() if self.last_day else None,
             "periods": [day.isoformat() for day in self.periods],
             "report_id": self.report_id,
+            "start_time": self.start_time.isoformat() if self.start_time else None,
+            "end_time": self.end_time.isoformat() if self.end_time else None,
         }
 
     @classmethod
     def from_state(cls, data: Mapping[str, Any]) -> "PlannedReport":
         def day(value: str | None) -> date | None:
             return date.fromisoformat(value) if value else None
+
+        def moment(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value).astimezone(UTC) if value else None
 
         return cls(
             feed=data["feed"],
@@ -124,8 +148,10 @@ class PlannedReport:
             options=tuple((str(key), str(value)) for key, value in data["options"]),
             first_day=day(data.get("first_day")),
             last_day=day(data.get("last_day")),
-            periods=tuple(date.fromisoformat(value) for value in data.get("periods") or ()),
+            periods=tuple(parse_period_start(value) for value in data.get("periods") or ()),
             report_id=data.get("report_id"),
+            start_time=moment(data.get("start_time")),
+            end_time=moment(data.get("end_time")),
         )
 
 
@@ -283,6 +309,8 @@ def check_specification(planned: PlannedReport, document: Mapping[str, Any]) -> 
     for key, value in planned.options:
         if str(options.get(key)) != value:
             problems.append(f"reportOptions.{key} is {options.get(key)!r}, not {value!r}")
+    if planned.start_time is not None and planned.end_time is not None:
+        problems += _time_problems(specification, planned.start_time, planned.end_time)
     for field_name, expected in (("dataStartTime", planned.first_day), ("dataEndTime", planned.last_day)):
         if expected is None:
             continue
@@ -297,9 +325,23 @@ def check_specification(planned: PlannedReport, document: Mapping[str, Any]) -> 
         )
 
 
+def _time_problems(specification: Mapping[str, Any], start: datetime, end: datetime) -> list[str]:
+    """Compare an hourly report's dataStartTime and dataEndTime, which Amazon gives as UTC times."""
+    problems = []
+    for field_name, expected in (("dataStartTime", start), ("dataEndTime", end)):
+        actual = specification.get(field_name)
+        try:
+            matches = datetime.fromisoformat(str(actual)) == expected
+        except ValueError:
+            matches = False
+        if not matches:
+            problems.append(f"{field_name} is {actual!r}, not {format_hour(expected)!r}")
+    return problems
+
+
 @dataclass
 class LoadedPeriods:
-    """The periods each feed has loaded, kept in the source's dlt state as ISO dates."""
+    """The periods each feed has loaded, kept in the source's dlt state as ISO dates (UTC times for hours)."""
 
     by_scope: dict[str, list[str]] = field(default_factory=dict)
 
@@ -308,10 +350,11 @@ class LoadedPeriods:
         return f"{feed}|{marketplace_id}"
 
     def get(self, feed: str, marketplace_id: str) -> set[date]:
-        return {date.fromisoformat(value) for value in self.by_scope.get(self.scope(feed, marketplace_id), [])}
+        return {parse_period_start(value) for value in self.by_scope.get(self.scope(feed, marketplace_id), [])}
 
     def add(self, feed: str, marketplace_id: str, starts: Iterable[date], keep_after: date) -> None:
+        """Record loaded period starts. `keep_after` is a date for period feeds and a UTC time for hourly ones."""
         key = self.scope(feed, marketplace_id)
-        days = {date.fromisoformat(value) for value in self.by_scope.get(key, [])} | set(starts)
+        days = {parse_period_start(value) for value in self.by_scope.get(key, [])} | set(starts)
         # Periods older than Amazon's lookback are never planned again, so they need no record.
-        self.by_scope[key] = sorted(day.isoformat() for day in days if day >= keep_after)
+        self.by_scope[key] = [day.isoformat() for day in sorted(day for day in days if day >= keep_after)]

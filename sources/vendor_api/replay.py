@@ -5,7 +5,8 @@ bodies through the same row functions and column hints as `vendor_api_source` re
 the tables without calling Amazon, after a parser fix or the loss of the warehouse file.
 
 Orders: the last archived version of each purchase order (and order status) wins, as it
-did when it was loaded. Reports: each DONE report's document, found through the `getReport`
+did when it was loaded. Reports (forecast, inventory, sales, traffic, net pure product margin
+and real-time inventory): each DONE report's document, found through the `getReport`
 responses that name its document id.
 """
 
@@ -24,6 +25,10 @@ from . import columns
 from .rows import (
     forecast_rows,
     inventory_rows,
+    net_pure_product_margin_rows,
+    real_time_inventory_rows,
+    sales_rows,
+    traffic_rows,
     purchase_order_item_rows,
     purchase_order_row,
     purchase_order_status_acknowledgement_rows,
@@ -31,7 +36,16 @@ from .rows import (
     purchase_order_status_quantity_change_rows,
     purchase_order_status_row,
 )
-from .settings import DISTRIBUTOR_VIEW, FORECAST_REPORT, INVENTORY_REPORT, SELLING_PROGRAM
+from .settings import (
+    DISTRIBUTOR_VIEW,
+    FORECAST_REPORT,
+    INVENTORY_REPORT,
+    NET_PURE_PRODUCT_MARGIN_REPORT,
+    REAL_TIME_INVENTORY_REPORT,
+    SALES_REPORT,
+    SELLING_PROGRAM,
+    TRAFFIC_REPORT,
+)
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
@@ -221,6 +235,34 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
                 )
         yield _last_per_key(rows, columns.PRIMARY_KEYS["vendor_inventory"])
 
+    def period_report(name: str, hints: dict[str, columns.Column], report_type: str, to_rows: Any) -> DltResource:
+        """Build the resource of a report whose rows depend on its reportOptions (sales, traffic, margin)."""
+
+        @dlt.resource(name=name, write_disposition="merge", primary_key=columns.PRIMARY_KEYS[name], columns=hints)
+        def rows_of_type() -> Iterator[list[dict[str, Any]]]:
+            rows = []
+            for report_id, document in report_documents(archive_dir):
+                found_type, marketplace_id, options = _scope(document)
+                if found_type == report_type:
+                    rows += to_rows(document, account, report_id, marketplace_id, {k: str(v) for k, v in options.items()})
+            yield _last_per_key(rows, columns.PRIMARY_KEYS[name])
+
+        return rows_of_type
+
+    @dlt.resource(
+        name="vendor_real_time_inventory",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_real_time_inventory"],
+        columns=columns.VENDOR_REAL_TIME_INVENTORY,
+    )
+    def vendor_real_time_inventory() -> Iterator[list[dict[str, Any]]]:
+        rows = []
+        for report_id, document in report_documents(archive_dir):
+            report_type, marketplace_id, _ = _scope(document)
+            if report_type == REAL_TIME_INVENTORY_REPORT:
+                rows += real_time_inventory_rows(document, account, report_id, marketplace_id)
+        yield _last_per_key(rows, columns.PRIMARY_KEYS["vendor_real_time_inventory"])
+
     return [
         purchase_orders,
         purchase_order_items,
@@ -230,4 +272,13 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         purchase_order_status_quantity_changes,
         vendor_forecasts,
         vendor_inventory,
+        period_report("vendor_sales", columns.VENDOR_SALES, SALES_REPORT, sales_rows),
+        period_report("vendor_traffic", columns.VENDOR_TRAFFIC, TRAFFIC_REPORT, traffic_rows),
+        period_report(
+            "vendor_net_pure_product_margin",
+            columns.VENDOR_NET_PURE_PRODUCT_MARGIN,
+            NET_PURE_PRODUCT_MARGIN_REPORT,
+            net_pure_product_margin_rows,
+        ),
+        vendor_real_time_inventory,
     ]

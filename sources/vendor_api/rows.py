@@ -435,3 +435,93 @@ def sales_rows(
             }
         )
     return rows
+
+
+def _dated_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    options: Mapping[str, str],
+    kind: str,
+    label: str,
+    figures: Mapping[str, tuple[str, Any]],
+) -> list[dict[str, Any]]:
+    """Flatten the `<kind>` list of a report whose rows carry an ASIN, a period and figures.
+
+    `figures` maps each column to its API field and parser (`parse_int` or `parse_decimal`).
+    """
+    marketplace, period = _report_scope(document, marketplace_id, "reportPeriod", options["reportPeriod"])
+    rows = []
+    for index, entry in enumerate(document.get(kind) or []):
+        record = f"{label} report {report_id} row {index}"
+        row: dict[str, Any] = {
+            "account": account,
+            "marketplace_id": marketplace,
+            "report_period": period,
+            "asin": _required(entry.get("asin"), record, "asin"),
+            "start_date": parse_date(_required(entry.get("startDate"), record, "startDate"), record, "startDate"),
+            "end_date": parse_date(_required(entry.get("endDate"), record, "endDate"), record, "endDate"),
+        }
+        for column, (field, parse) in figures.items():
+            row[column] = parse(entry.get(field), record, field)
+        row["report_id"] = report_id
+        rows.append(row)
+    return rows
+
+
+def traffic_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    options: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Flatten `trafficByAsin` of GET_VENDOR_TRAFFIC_REPORT: glance views per ASIN and period."""
+    return _dated_rows(
+        document, account, report_id, marketplace_id, options, "trafficByAsin", "traffic",
+        {"glance_views": ("glanceViews", parse_int)},
+    )  # fmt: skip
+
+
+def net_pure_product_margin_rows(
+    document: Mapping[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    options: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Flatten `netPureProductMarginByAsin` of GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT.
+
+    The margin is a fraction, read exactly as a Decimal: (revenue - cost of goods -
+    vendor-funded co-op) / revenue.
+    """
+    return _dated_rows(
+        document, account, report_id, marketplace_id, options, "netPureProductMarginByAsin", "net pure product margin",
+        {"net_pure_product_margin": ("netPureProductMargin", parse_decimal)},
+    )  # fmt: skip
+
+
+def real_time_inventory_rows(
+    document: Mapping[str, Any], account: str, report_id: str, marketplace_id: str
+) -> list[dict[str, Any]]:
+    """Flatten `reportData` of GET_VENDOR_REAL_TIME_INVENTORY_REPORT: units per ASIN and UTC hour."""
+    specification = document.get("reportSpecification") or {}
+    marketplace = str((specification.get("marketplaceIds") or [marketplace_id])[0])
+    rows = []
+    for index, entry in enumerate(document.get("reportData") or []):
+        record = f"real-time inventory report {report_id} row {index}"
+        rows.append(
+            {
+                "account": account,
+                "marketplace_id": marketplace,
+                "asin": _required(entry.get("asin"), record, "asin"),
+                "start_time": parse_timestamp(_required(entry.get("startTime"), record, "startTime"), record, "startTime"),
+                "end_time": parse_timestamp(_required(entry.get("endTime"), record, "endTime"), record, "endTime"),
+                "highly_available_inventory": parse_int(
+                    entry.get("highlyAvailableInventory"), record, "highlyAvailableInventory"
+                ),
+                "report_id": report_id,
+            }
+        )
+    return rows

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from .hourly import HourlyReportFeed
 from .planner import ReportFeed
 
 # getPurchaseOrders and getPurchaseOrdersStatus accept date windows of at most 7 days.
@@ -109,4 +110,68 @@ def sales_feeds(
         for period in periods
         for view in distributor_views
         for program in selling_programs
+    )
+
+TRAFFIC_REPORT = "GET_VENDOR_TRAFFIC_REPORT"
+NET_PURE_PRODUCT_MARGIN_REPORT = "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT"
+REAL_TIME_INVENTORY_REPORT = "GET_VENDOR_REAL_TIME_INVENTORY_REPORT"
+ANALYTICS_PERIODS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+# Periods one traffic or margin request covers. Amazon's schemas let a request span several
+# periods and cap only DAY requests (15 days), so longer spans mean fewer createReport calls,
+# which Amazon allows about once a minute.
+PERIODS_PER_ANALYTICS_REPORT = {"DAY": 15, "WEEK": WEEKS_PER_INVENTORY_REPORT, "MONTH": 12, "QUARTER": 4, "YEAR": 1}
+
+# NOTE: Amazon states no publication delay for the real-time inventory report. An hour is
+# requested once it has been over for an hour, the delay Amazon states for its real-time
+# traffic report, so that a late-published hour is not settled as loaded without its rows.
+REAL_TIME_PUBLICATION_DELAY = timedelta(hours=1)
+# Time left between planning and the createReport call; the oldest hour is this far inside
+# Amazon's 168 hours, so it is still inside them when the request arrives.
+REAL_TIME_START_MARGIN = timedelta(hours=1)
+
+
+def _analytics_feeds(prefix: str, report_type: str, periods: tuple[str, ...], lookback_days: int, setting: str) -> tuple[ReportFeed, ...]:
+    unknown = [period for period in periods if period not in ANALYTICS_PERIODS]
+    if unknown:
+        raise ValueError(f"{setting} lists {unknown!r}, which are not among {', '.join(ANALYTICS_PERIODS)}; correct the acorn configuration")
+    return tuple(
+        ReportFeed(
+            f"{prefix}_{period.lower()}",
+            report_type,
+            (("reportPeriod", period),),
+            period=period,
+            lookback_days=lookback_days,
+            publication_delay_days=PUBLICATION_LAG.days,
+            periods_per_request=PERIODS_PER_ANALYTICS_REPORT[period],
+        )
+        for period in periods
+    )
+
+
+def traffic_feeds(periods: tuple[str, ...], lookback_days: int = REPORT_LOOKBACK_DAYS) -> tuple[ReportFeed, ...]:
+    """Return one GET_VENDOR_TRAFFIC_REPORT feed per period (DAY, WEEK, MONTH, QUARTER or YEAR)."""
+    return _analytics_feeds("traffic", TRAFFIC_REPORT, periods, lookback_days, "traffic_periods")
+
+
+def net_pure_product_margin_feeds(
+    periods: tuple[str, ...], lookback_days: int = REPORT_LOOKBACK_DAYS
+) -> tuple[ReportFeed, ...]:
+    """Return one GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT feed per period (DAY to YEAR)."""
+    return _analytics_feeds(
+        "net_pure_product_margin", NET_PURE_PRODUCT_MARGIN_REPORT, periods, lookback_days, "net_pure_product_margin_periods"
+    )
+
+
+def real_time_inventory_feeds(enabled: bool = True) -> tuple[HourlyReportFeed, ...]:
+    """Return the hourly GET_VENDOR_REAL_TIME_INVENTORY_REPORT feed, or none when it is switched off."""
+    if not enabled:
+        return ()
+    return (
+        HourlyReportFeed(
+            "real_time_inventory",
+            REAL_TIME_INVENTORY_REPORT,
+            publication_delay=REAL_TIME_PUBLICATION_DELAY,
+            start_margin=REAL_TIME_START_MARGIN,
+        ),
     )

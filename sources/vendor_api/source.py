@@ -1,4 +1,4 @@
-"""The `vendor_api` dlt source: purchase orders, order status, forecasts and inventory.
+"""The `vendor_api` dlt source: purchase orders, order status and the vendor reports.
 
 Orders and order status are read incrementally in 7-day windows. Each feed is a hidden
 resource that pages through the API once. Two transformers per feed split every order into
@@ -14,7 +14,8 @@ Purchase orders are queried twice per window, by creation time and by change tim
 changed window alone could miss new orders. Order status is queried by last update and by
 creation time for the same reason.
 
-Reports: `planner.plan_reports` decides which periods each report feed requests. Each request
+Reports: `planner.plan_reports` decides which periods each report feed requests, and
+`hourly.plan_hourly_reports` which hours the real-time inventory feed requests. Each request
 ends in one typed outcome (`outcomes.Outcome`). The resource state keeps the periods loaded,
 the reports still pending and the last run's outcomes, which the run summary lists.
 """
@@ -42,6 +43,7 @@ from sources.spapi import (
 from . import columns
 from .arrow import arrow_schema, to_arrow
 from .fields import new_order_fields, new_report_fields, new_status_fields
+from .hourly import HourlyReportFeed, plan_hourly_reports
 from .outcomes import LAST_RUN_KEY, NEW_FIELDS_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
 from .parsing import RecordError
 from .planner import (
@@ -55,7 +57,10 @@ from .planner import (
 from .rows import (
     forecast_rows,
     inventory_rows,
+    net_pure_product_margin_rows,
+    real_time_inventory_rows,
     sales_rows,
+    traffic_rows,
     purchase_order_item_rows,
     purchase_order_row,
     purchase_order_status_acknowledgement_rows,
@@ -77,6 +82,9 @@ STATUS_QUANTITY_CHANGES_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_QUAN
 FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
 INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_INVENTORY)
 SALES_SCHEMA = arrow_schema(columns.VENDOR_SALES)
+TRAFFIC_SCHEMA = arrow_schema(columns.VENDOR_TRAFFIC)
+NET_PURE_PRODUCT_MARGIN_SCHEMA = arrow_schema(columns.VENDOR_NET_PURE_PRODUCT_MARGIN)
+REAL_TIME_INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_REAL_TIME_INVENTORY)
 
 
 class VendorClient(Protocol):
@@ -176,15 +184,22 @@ def _execute(
     A newly created report is added to `pending` before the wait, so a run that gives up on a
     queued report resumes it by its id next time instead of requesting it again.
     """
-    outcome = partial(RequestOutcome, planned.feed, planned.marketplace_id, planned.first_day, planned.last_day)
+    outcome = partial(
+        RequestOutcome,
+        planned.feed,
+        planned.marketplace_id,
+        planned.first_day,
+        planned.last_day,
+        start_time=planned.start_time,
+        end_time=planned.end_time,
+    )
     if planned.report_id is None:
+        data_start, data_end = planned.start_time, planned.end_time
+        if planned.first_day is not None and planned.last_day is not None:
+            data_start, data_end = day_start(planned.first_day), day_end(planned.last_day)
         try:
             report_id = client.create_report(
-                planned.report_type,
-                [planned.marketplace_id],
-                dict(planned.options),
-                day_start(planned.first_day) if planned.first_day else None,
-                day_end(planned.last_day) if planned.last_day else None,
+                planned.report_type, [planned.marketplace_id], dict(planned.options), data_start, data_end
             )
         except SpApiError as error:
             kind = {403: Outcome.NO_ACCESS, 429: Outcome.THROTTLED}.get(error.status or 0, Outcome.FAILED)
@@ -210,12 +225,34 @@ def _execute(
     return planned, outcome(Outcome.LOADED, report_id=report_id), document
 
 
+def _plan(
+    feed: ReportFeed | HourlyReportFeed,
+    marketplace_id: str,
+    run_start: datetime,
+    plan_from: date,
+    loaded: set[date],
+    pending: list[PlannedReport],
+    restate_from: date | None,
+) -> list[PlannedReport]:
+    if isinstance(feed, HourlyReportFeed):
+        assert isinstance(plan_from, datetime), "an hourly feed plans from a UTC time, not a day"
+        return plan_hourly_reports(feed, marketplace_id, run_start, plan_from, loaded, pending)
+    return plan_reports(feed, marketplace_id, run_start.date(), plan_from, loaded, pending, restate_from)
+
+
+def _oldest_planned(feed: ReportFeed | HourlyReportFeed, run_start: datetime) -> date:
+    """Return the oldest period start the planner may still request; older loaded ones need no record."""
+    if isinstance(feed, HourlyReportFeed):
+        return feed.oldest_hour(run_start)
+    return run_start.date() - timedelta(days=feed.lookback_days)
+
+
 def _report_feed(
-    feed: ReportFeed,
+    feed: ReportFeed | HourlyReportFeed,
     client_factory: ClientFactory,
     account: str,
     marketplace_ids: Sequence[str],
-    first_day: Callable[[datetime], date],
+    plan_from: Callable[[datetime], date],
     restate_from: date | None,
     to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
     now: Callable[[], datetime],
@@ -223,26 +260,27 @@ def _report_feed(
 ) -> Iterator[Any]:
     """Plan, request and load one report feed; yield its rows and record one outcome per request.
 
-    The resource state keeps the periods loaded and the reports still pending. Both are saved
-    with the rows of the same run, so a run that fails before loading changes neither.
+    `plan_from(run_start)` returns where the plan begins: a day for period feeds, a UTC time
+    for hourly ones. The resource state keeps the periods loaded and the reports still
+    pending. Both are saved with the rows of the same run, so a run that fails before loading
+    changes neither.
     """
     state = dlt.current.resource_state()
     run_start = _run_start(now)
-    today = run_start.date()
     loaded = LoadedPeriods(state.setdefault("loaded", {}))
     pending_by_feed = state.setdefault("pending", {})
     pending_before = [PlannedReport.from_state(item) for item in pending_by_feed.get(feed.name) or []]
     pending: list[dict[str, Any]] = []
     outcomes: list[RequestOutcome] = []
     unknown: set[str] = set()
-    keep_after = today - timedelta(days=feed.lookback_days)
+    keep_after = _oldest_planned(feed, run_start)
     with client_factory() as client:
         for marketplace_id in marketplace_ids:
-            plan = plan_reports(
+            plan = _plan(
                 feed,
                 marketplace_id,
-                today,
-                first_day(run_start),
+                run_start,
+                plan_from(run_start),
                 loaded.get(feed.name, marketplace_id),
                 pending_before,
                 restate_from,
@@ -302,12 +340,17 @@ def vendor_api_source(
     inventory_feeds: Sequence[ReportFeed] = INVENTORY_FEEDS,
     restate_from: date | None = None,
     sales_feeds: Sequence[ReportFeed] = (),
+    traffic_feeds: Sequence[ReportFeed] = (),
+    net_pure_product_margin_feeds: Sequence[ReportFeed] = (),
+    real_time_inventory_feeds: Sequence[HourlyReportFeed] = (),
 ) -> list[DltResource]:
     """Amazon's Vendor Orders and Reports APIs as the raw tables of `raw_vendor`.
 
     `client_factory()` returns a new `SpApiClient` (a context manager). `start` is where the
     first run's order windows begin (default: `lookback_days` before now, at most 179 days);
-    it also bounds the inventory weeks requested. `now` returns the current aware time.
+    it also bounds the report periods and hours requested. `now` returns the current aware
+    time. The sales, traffic, margin and real-time inventory reports are requested only for
+    the feeds passed (`settings.sales_feeds` and its neighbours build them).
     """
     if not account:
         raise ValueError("account is empty: name the vendor account, e.g. 'sandbox'")
@@ -491,6 +534,70 @@ def vendor_api_source(
                 SALES_SCHEMA,
             )
 
+    @dlt.resource(
+        name="vendor_traffic",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_traffic"],
+        columns=columns.VENDOR_TRAFFIC,
+    )
+    def vendor_traffic() -> Iterator[Any]:
+        for feed in traffic_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: traffic_rows(
+                    document, account, report_id, marketplace_id, options
+                ),
+                clock,
+                TRAFFIC_SCHEMA,
+            )
+
+    @dlt.resource(
+        name="vendor_net_pure_product_margin",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_net_pure_product_margin"],
+        columns=columns.VENDOR_NET_PURE_PRODUCT_MARGIN,
+    )
+    def vendor_net_pure_product_margin() -> Iterator[Any]:
+        for feed in net_pure_product_margin_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: net_pure_product_margin_rows(
+                    document, account, report_id, marketplace_id, options
+                ),
+                clock,
+                NET_PURE_PRODUCT_MARGIN_SCHEMA,
+            )
+
+    @dlt.resource(
+        name="vendor_real_time_inventory",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_real_time_inventory"],
+        columns=columns.VENDOR_REAL_TIME_INVENTORY,
+    )
+    def vendor_real_time_inventory() -> Iterator[Any]:
+        for feed in real_time_inventory_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: start.astimezone(UTC) if start is not None else run_start - timedelta(days=lookback_days),
+                None,
+                real_time_inventory_rows,
+                clock,
+                REAL_TIME_INVENTORY_SCHEMA,
+            )
+
     return [
         purchase_order_feed,
         purchase_orders,
@@ -503,6 +610,9 @@ def vendor_api_source(
         vendor_forecasts,
         vendor_inventory,
         vendor_sales,
+        vendor_traffic,
+        vendor_net_pure_product_margin,
+        vendor_real_time_inventory,
     ]
 
 

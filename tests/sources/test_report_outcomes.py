@@ -1,6 +1,6 @@
 """Report failures turned into typed outcomes, and what the source does with each one."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sources.pipeline import make_pipeline
 from sources.spapi import ReportCancelledError, ReportFatalError, ReportTimeoutError
 from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import (
+    ACTIONS,
     Outcome,
     classify_cancelled,
     classify_error_document,
@@ -46,6 +47,111 @@ INVENTORY = "GET_VENDOR_INVENTORY_REPORT"
 )
 def test_error_document_kinds(details, outcome):
     assert classify_error_document(details) is outcome
+
+
+class StubScenario:
+    """The two facts of a scenario that the sandbox's report checks read."""
+
+    today = date(2026, 11, 30)
+
+    def inventory_week_starts(self):
+        return [date(2026, 9, 6)]
+
+
+SANDBOX_NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def sandbox_fatal(report_type, options, start=None, end=None):
+    """Return the error document text the sandbox writes for this request; fail if it would not end FATAL."""
+    from sandbox.reports import ReportRequest, decide_outcome
+
+    request = ReportRequest(report_type, ["ATVPDKIKX0DER"], options, start, end)
+    status, details = decide_outcome(request, StubScenario(), SANDBOX_NOW)
+    assert status == "FATAL", (status, details)
+    return details
+
+
+def day(text):
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+SALES = "GET_VENDOR_SALES_REPORT"
+REAL_TIME = "GET_VENDOR_REAL_TIME_INVENTORY_REPORT"
+SALES_OPTIONS = {"reportPeriod": "DAY", "distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+
+# One request per kind of FATAL error document the sandbox writes, and the outcome it means.
+SANDBOX_FATAL_KINDS = {
+    "missing option": (
+        lambda: sandbox_fatal(SALES, {"reportPeriod": "WEEK", "sellingProgram": "RETAIL"}), Outcome.BAD_OPTIONS,
+    ),
+    "invalid option": (
+        lambda: sandbox_fatal("GET_VENDOR_FORECASTING_REPORT", {"sellingProgram": "WHOLESALE"}), Outcome.BAD_OPTIONS,
+    ),
+    "inventory period other than WEEK": (
+        lambda: sandbox_fatal(
+            INVENTORY, {**SALES_OPTIONS, "reportPeriod": "MONTH"}, day("2026-10-01"), day("2026-10-31T23:59:59")
+        ),
+        Outcome.BAD_OPTIONS,
+    ),
+    "period report without dates": (lambda: sandbox_fatal(SALES, SALES_OPTIONS), Outcome.MISALIGNED_DATES),
+    "DAY range of 16 days": (
+        lambda: sandbox_fatal(SALES, SALES_OPTIONS, day("2026-11-01"), day("2026-11-16T23:59:59")),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "WEEK not Sunday to Saturday": (
+        lambda: sandbox_fatal(
+            "GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "WEEK"}, day("2026-11-02"), day("2026-11-08T23:59:59")
+        ),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "MONTH not a whole month": (
+        lambda: sandbox_fatal(
+            "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", {"reportPeriod": "MONTH"}, day("2026-10-02"), day("2026-10-31")
+        ),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "QUARTER not a whole quarter": (
+        lambda: sandbox_fatal(
+            "GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "QUARTER"}, day("2026-07-01"), day("2026-08-31")
+        ),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "YEAR not a whole year": (
+        lambda: sandbox_fatal(
+            "GET_VENDOR_TRAFFIC_REPORT", {"reportPeriod": "YEAR"}, day("2025-02-01"), day("2025-12-31")
+        ),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "period not published yet": (
+        lambda: sandbox_fatal(SALES, SALES_OPTIONS, day("2026-11-20"), day("2026-11-28T23:59:59")),
+        Outcome.NOT_YET_AVAILABLE,
+    ),
+    "real-time report without dates": (lambda: sandbox_fatal(REAL_TIME, {}), Outcome.MISALIGNED_DATES),
+    "real-time start beyond 168 hours": (
+        lambda: sandbox_fatal(REAL_TIME, {}, SANDBOX_NOW - timedelta(hours=169), SANDBOX_NOW - timedelta(hours=150)),
+        Outcome.MISALIGNED_DATES,
+    ),
+    "real-time span over 24 hours": (
+        lambda: sandbox_fatal(REAL_TIME, {}, SANDBOX_NOW - timedelta(hours=30), SANDBOX_NOW - timedelta(hours=5)),
+        Outcome.MISALIGNED_DATES,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(SANDBOX_FATAL_KINDS))
+def test_every_sandbox_error_document_kind(kind):
+    build_details, outcome = SANDBOX_FATAL_KINDS[kind]
+
+    assert classify_error_document(build_details()) is outcome
+
+
+def test_day_span_error_is_misaligned_dates():
+    # The sandbox's own words for a DAY request of 16 days.
+    details = sandbox_fatal(SALES, SALES_OPTIONS, day("2026-11-01"), day("2026-11-16T23:59:59"))
+
+    assert details.startswith("DAY reports span at most 15 days, but 2026-11-01 to 2026-11-16 is 16 days.")
+    assert classify_error_document(details) is Outcome.MISALIGNED_DATES
+    assert "broke Amazon's date rules" in ACTIONS[Outcome.MISALIGNED_DATES]
 
 
 def test_cancelled_after_processing_is_no_data():

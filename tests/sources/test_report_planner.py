@@ -229,3 +229,89 @@ def test_loaded_periods_forget_weeks_older_than_the_lookback():
 
     assert loaded.get("inventory", MARKETPLACE) == {date(2024, 5, 12), date(2024, 5, 19)}
     assert loaded.get("inventory", "A1PA6795UKMFR9") == set()
+
+
+# --- traffic and net pure product margin feeds, as settings builds them ---------------------
+
+
+def test_analytics_feed_names_and_options():
+    from sources.vendor_api.settings import net_pure_product_margin_feeds, traffic_feeds
+
+    feeds = traffic_feeds(("DAY", "YEAR")) + net_pure_product_margin_feeds(("WEEK",))
+
+    assert [(feed.name, feed.report_type, feed.options, feed.periods_per_request) for feed in feeds] == [
+        ("traffic_day", "GET_VENDOR_TRAFFIC_REPORT", (("reportPeriod", "DAY"),), 15),
+        ("traffic_year", "GET_VENDOR_TRAFFIC_REPORT", (("reportPeriod", "YEAR"),), 1),
+        ("net_pure_product_margin_week", "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", (("reportPeriod", "WEEK"),), 26),
+    ]
+
+
+def test_unknown_analytics_period_is_rejected():
+    from sources.vendor_api.settings import traffic_feeds
+
+    with pytest.raises(ValueError, match=r"traffic_periods lists \['HOUR'\], which are not among DAY, WEEK, MONTH, QUARTER, YEAR"):
+        traffic_feeds(("WEEK", "HOUR"))
+
+
+def test_traffic_weeks_in_one_request():
+    from sources.vendor_api.settings import traffic_feeds
+
+    (feed,) = traffic_feeds(("WEEK",))
+
+    # 14 March 2024 is a Thursday in the week from Sunday 10 March. The last week published
+    # by Wednesday 12 June (less 3 days: Sunday 9 June) ends Saturday 8 June: 13 weeks.
+    plan = plan_reports(feed, MARKETPLACE, date(2024, 6, 12), date(2024, 3, 14))
+
+    assert windows(plan) == [(date(2024, 3, 10), date(2024, 6, 8))]
+    assert len(plan[0].periods) == 13
+
+
+def test_margin_months_across_the_year_end():
+    from sources.vendor_api.settings import net_pure_product_margin_feeds
+
+    (feed,) = net_pure_product_margin_feeds(("MONTH",))
+
+    # December 2023 to May 2024 (published 3 June) fit in one request of at most 12 months;
+    # June is not over.
+    plan = plan_reports(feed, MARKETPLACE, date(2024, 6, 12), date(2023, 12, 15))
+
+    assert windows(plan) == [(date(2023, 12, 1), date(2024, 5, 31))]
+    assert plan[0].periods == tuple(date(year, month, 1) for year, month in ((2023, 12), (2024, 1), (2024, 2), (2024, 3), (2024, 4), (2024, 5)))
+
+
+def test_traffic_quarters_stop_at_the_last_published_one():
+    from sources.vendor_api.settings import traffic_feeds
+
+    (feed,) = traffic_feeds(("QUARTER",))
+
+    # The second quarter of 2024 ends 30 June, which is not published on 2 July (less 3
+    # days: 29 June) but is on 3 July.
+    assert windows(plan_reports(feed, MARKETPLACE, date(2024, 7, 2), date(2024, 3, 14))) == [
+        (date(2024, 1, 1), date(2024, 3, 31)),
+    ]
+    assert windows(plan_reports(feed, MARKETPLACE, date(2024, 7, 3), date(2024, 3, 14))) == [
+        (date(2024, 1, 1), date(2024, 6, 30)),
+    ]
+
+
+def test_margin_year_published_three_days_after_new_year():
+    from sources.vendor_api.settings import net_pure_product_margin_feeds
+
+    (feed,) = net_pure_product_margin_feeds(("YEAR",))
+
+    assert plan_reports(feed, MARKETPLACE, date(2025, 1, 2), date(2024, 10, 5)) == []
+    assert windows(plan_reports(feed, MARKETPLACE, date(2025, 1, 3), date(2024, 10, 5))) == [
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    ]
+
+
+def test_traffic_days_restated_from_a_date():
+    from sources.vendor_api.settings import traffic_feeds
+
+    (feed,) = traffic_feeds(("DAY",))
+    loaded = {date(2024, 6, day) for day in range(1, 10)}
+
+    # 1 to 9 June are loaded; a restatement from 7 June asks for 7, 8 and 9 June again.
+    assert plan_reports(feed, MARKETPLACE, date(2024, 6, 12), date(2024, 6, 1), loaded=loaded) == []
+    plan = plan_reports(feed, MARKETPLACE, date(2024, 6, 12), date(2024, 6, 1), loaded=loaded, restate_from=date(2024, 6, 7))
+    assert windows(plan) == [(date(2024, 6, 7), date(2024, 6, 9))]
