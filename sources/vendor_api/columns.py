@@ -2,6 +2,11 @@
 
 Declaring every column fixes its type even when the first rows hold only nulls, and keeps
 money as DECIMAL(38,9) and times as TIMESTAMP WITH TIME ZONE.
+
+`account` names the vendor account a row was loaded for. `vendor_code` is the PO's selling
+party in the order tables, and the account's vendor codes, comma-separated, in the report
+tables, because Amazon scopes a vendor report by the account's authorization, which covers
+all its vendor codes.
 """
 
 from typing import Any
@@ -47,6 +52,7 @@ def money(prefix: str) -> dict[str, Column]:
 
 PURCHASE_ORDERS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "purchase_order_state": text(False),
     "purchase_order_type": text(),
@@ -67,6 +73,7 @@ PURCHASE_ORDERS: dict[str, Column] = {
 
 PURCHASE_ORDER_ITEMS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "item_sequence_number": text(False),
     "amazon_product_identifier": text(),
@@ -79,6 +86,7 @@ PURCHASE_ORDER_ITEMS: dict[str, Column] = {
 
 PURCHASE_ORDER_STATUS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "purchase_order_status": text(False),
     "purchase_order_date": timestamp(False),
@@ -89,6 +97,7 @@ PURCHASE_ORDER_STATUS: dict[str, Column] = {
 
 PURCHASE_ORDER_STATUS_ITEMS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "item_sequence_number": text(False),
     "buyer_product_identifier": text(),
@@ -109,6 +118,7 @@ PURCHASE_ORDER_STATUS_ITEMS: dict[str, Column] = {
 # time the vendor confirmed the line, with what it accepted and rejected then.
 PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "item_sequence_number": text(False),
     "detail_index": bigint(False),
@@ -121,6 +131,7 @@ PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS: dict[str, Column] = {
 # made to the ordered quantity, with the part it cancelled.
 PURCHASE_ORDER_STATUS_QUANTITY_CHANGES: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "purchase_order_number": text(False),
     "item_sequence_number": text(False),
     "detail_index": bigint(False),
@@ -131,6 +142,7 @@ PURCHASE_ORDER_STATUS_QUANTITY_CHANGES: dict[str, Column] = {
 
 VENDOR_FORECASTS: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "selling_program": text(False),
     "forecast_generation_date": day(False),
@@ -146,6 +158,7 @@ VENDOR_FORECASTS: dict[str, Column] = {
 
 VENDOR_INVENTORY: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "distributor_view": text(False),
     "selling_program": text(False),
@@ -170,6 +183,7 @@ VENDOR_INVENTORY: dict[str, Column] = {
 
 VENDOR_SALES: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "distributor_view": text(False),
     "selling_program": text(False),
@@ -220,13 +234,15 @@ VENDOR_REAL_TIME_INVENTORY: dict[str, Column] = {
     "report_id": text(),
 }
 
+# Every key starts with the account, so two vendor accounts' rows never merge, even where
+# their purchase order numbers are the same.
 PRIMARY_KEYS = {
-    "purchase_orders": ("purchase_order_number",),
-    "purchase_order_items": ("purchase_order_number", "item_sequence_number"),
-    "purchase_order_status": ("purchase_order_number",),
-    "purchase_order_status_items": ("purchase_order_number", "item_sequence_number"),
-    "purchase_order_status_acknowledgements": ("purchase_order_number", "item_sequence_number", "detail_index"),
-    "purchase_order_status_quantity_changes": ("purchase_order_number", "item_sequence_number", "detail_index"),
+    "purchase_orders": ("account", "purchase_order_number"),
+    "purchase_order_items": ("account", "purchase_order_number", "item_sequence_number"),
+    "purchase_order_status": ("account", "purchase_order_number"),
+    "purchase_order_status_items": ("account", "purchase_order_number", "item_sequence_number"),
+    "purchase_order_status_acknowledgements": ("account", "purchase_order_number", "item_sequence_number", "detail_index"),
+    "purchase_order_status_quantity_changes": ("account", "purchase_order_number", "item_sequence_number", "detail_index"),
     "vendor_forecasts": (
         "account",
         "marketplace_id",
@@ -259,3 +275,7 @@ PRIMARY_KEYS = {
     "vendor_net_pure_product_margin": ("account", "marketplace_id", "report_period", "asin", "start_date", "end_date"),
     "vendor_real_time_inventory": ("account", "marketplace_id", "asin", "start_time"),
 }
+
+# The tables with a row per PO line or more replace all rows of an order that changed, so a
+# line Amazon removed does not linger.
+ORDER_MERGE_KEY = ("account", "purchase_order_number")

@@ -13,7 +13,7 @@ responses that name its document id.
 import gzip
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -128,13 +128,25 @@ def _last_per_key(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict
     return list(latest.values())
 
 
+def _with_vendor_code(rows: list[dict[str, Any]], vendor_code: str | None) -> list[dict[str, Any]]:
+    """Set the `vendor_code` of report rows, which their documents do not carry."""
+    for row in rows:
+        row["vendor_code"] = vendor_code
+    return rows
+
+
 @dlt.source(name="vendor_api", max_table_nesting=0)
-def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[DltResource]:
-    """Rebuild the raw tables of `raw_vendor` from the archived responses under `archive_dir`."""
+def vendor_replay_source(archive_dir: Path, account: str = "sandbox", vendor_codes: Sequence[str] = ()) -> list[DltResource]:
+    """Rebuild the raw tables of `raw_vendor` from the archived responses under `archive_dir`.
+
+    `archive_dir` is one vendor account's archive; `account` and `vendor_codes` name that
+    account, as `vendor_api_source` does.
+    """
     if not Path(archive_dir).is_dir():
         raise ValueError(f"archive folder {archive_dir} does not exist; check ACORN_DATA_DIR or the archive path")
     if not account:
         raise ValueError("account is empty: name the vendor account, e.g. 'sandbox'")
+    report_vendor_code = ",".join(vendor_codes) or None
 
     @dlt.resource(
         name="purchase_orders",
@@ -149,7 +161,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         name="purchase_order_items",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_items"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_ITEMS,
     )
     def purchase_order_items() -> Iterator[list[dict[str, Any]]]:
@@ -170,7 +182,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         name="purchase_order_status_items",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_items"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_ITEMS,
     )
     def purchase_order_status_items() -> Iterator[list[dict[str, Any]]]:
@@ -181,7 +193,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         name="purchase_order_status_acknowledgements",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_acknowledgements"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
     )
     def purchase_order_status_acknowledgements() -> Iterator[list[dict[str, Any]]]:
@@ -192,7 +204,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
         name="purchase_order_status_quantity_changes",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_quantity_changes"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
     )
     def purchase_order_status_quantity_changes() -> Iterator[list[dict[str, Any]]]:
@@ -212,7 +224,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
             if report_type == FORECAST_REPORT:
                 program = str(options.get("sellingProgram") or SELLING_PROGRAM)
                 rows += forecast_rows(document, account, report_id, marketplace_id, program)
-        yield _last_per_key(rows, columns.PRIMARY_KEYS["vendor_forecasts"])
+        yield _last_per_key(_with_vendor_code(rows, report_vendor_code), columns.PRIMARY_KEYS["vendor_forecasts"])
 
     @dlt.resource(
         name="vendor_inventory",
@@ -233,7 +245,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox") -> list[Dl
                     str(options.get("distributorView") or DISTRIBUTOR_VIEW),
                     str(options.get("sellingProgram") or SELLING_PROGRAM),
                 )
-        yield _last_per_key(rows, columns.PRIMARY_KEYS["vendor_inventory"])
+        yield _last_per_key(_with_vendor_code(rows, report_vendor_code), columns.PRIMARY_KEYS["vendor_inventory"])
 
     def period_report(name: str, hints: dict[str, columns.Column], report_type: str, to_rows: Any) -> DltResource:
         """Build the resource of a report whose rows depend on its reportOptions (sales, traffic, margin)."""

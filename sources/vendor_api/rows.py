@@ -34,6 +34,7 @@ def purchase_order_row(order: Mapping[str, Any], account: str) -> dict[str, Any]
     )
     return {
         "account": account,
+        "vendor_code": get_path(details, "sellingParty.partyId"),
         "purchase_order_number": number,
         "purchase_order_state": _required(order.get("purchaseOrderState"), record, "purchaseOrderState"),
         "purchase_order_type": details.get("purchaseOrderType"),
@@ -69,6 +70,7 @@ def purchase_order_row(order: Mapping[str, Any], account: str) -> dict[str, Any]
 
 def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dict[str, Any]]:
     number = _required(order.get("purchaseOrderNumber"), "purchase order", "purchaseOrderNumber")
+    vendor_code = get_path(order, "orderDetails.sellingParty.partyId")
     rows = []
     for item in get_path(order, "orderDetails.items") or []:
         sequence = _required(
@@ -78,6 +80,7 @@ def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dic
         rows.append(
             {
                 "account": account,
+                "vendor_code": vendor_code,
                 "purchase_order_number": number,
                 "item_sequence_number": str(sequence),
                 "amazon_product_identifier": item.get("amazonProductIdentifier"),
@@ -98,6 +101,7 @@ def purchase_order_status_row(status: Mapping[str, Any], account: str) -> dict[s
     record = f"order status {number}"
     return {
         "account": account,
+        "vendor_code": get_path(status, "sellingParty.partyId"),
         "purchase_order_number": number,
         "purchase_order_status": _required(
             status.get("purchaseOrderStatus"), record, "purchaseOrderStatus"
@@ -153,6 +157,7 @@ def purchase_order_status_item_rows(
     status: Mapping[str, Any], account: str
 ) -> list[dict[str, Any]]:
     number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
+    vendor_code = get_path(status, "sellingParty.partyId")
     rows = []
     for item in status.get("itemStatus") or []:
         sequence = _required(
@@ -165,6 +170,7 @@ def purchase_order_status_item_rows(
         rows.append(
             {
                 "account": account,
+                "vendor_code": vendor_code,
                 "purchase_order_number": number,
                 "item_sequence_number": str(sequence),
                 "buyer_product_identifier": item.get("buyerProductIdentifier"),
@@ -215,6 +221,7 @@ def _status_item_details(
     position in the list (0 first), because the entries carry no id of their own.
     """
     number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
+    vendor_code = get_path(status, "sellingParty.partyId")
     rows = []
     for item in status.get("itemStatus") or []:
         sequence = _required(
@@ -225,6 +232,7 @@ def _status_item_details(
             field = f"{path}[{index}]"
             row: dict[str, Any] = {
                 "account": account,
+                "vendor_code": vendor_code,
                 "purchase_order_number": number,
                 "item_sequence_number": str(sequence),
                 "detail_index": index,

@@ -257,6 +257,7 @@ def _report_feed(
     to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
     now: Callable[[], datetime],
     schema: Any,
+    vendor_code: str | None = None,
 ) -> Iterator[Any]:
     """Plan, request and load one report feed; yield its rows and record one outcome per request.
 
@@ -293,6 +294,8 @@ def _report_feed(
                     unknown |= new_report_fields(document)
                     try:
                         rows = to_rows(document, account, str(planned.report_id), marketplace_id)
+                        for row in rows:
+                            row["vendor_code"] = vendor_code
                     except RecordError as error:
                         # One bad value keeps the whole report out, so no period is half loaded.
                         rows, document = [], None
@@ -340,13 +343,16 @@ def vendor_api_source(
     inventory_feeds: Sequence[ReportFeed] = INVENTORY_FEEDS,
     restate_from: date | None = None,
     sales_feeds: Sequence[ReportFeed] = (),
+    vendor_codes: Sequence[str] = (),
     traffic_feeds: Sequence[ReportFeed] = (),
     net_pure_product_margin_feeds: Sequence[ReportFeed] = (),
     real_time_inventory_feeds: Sequence[HourlyReportFeed] = (),
 ) -> list[DltResource]:
     """Amazon's Vendor Orders and Reports APIs as the raw tables of `raw_vendor`.
 
-    `client_factory()` returns a new `SpApiClient` (a context manager). `start` is where the
+    `account` and `vendor_codes` name the vendor account the client reaches, for the
+    `account` and `vendor_code` columns. `client_factory()` returns a new `SpApiClient` (a
+    context manager) of that account. `start` is where the
     first run's order windows begin (default: `lookback_days` before now, at most 179 days);
     it also bounds the report periods and hours requested. `now` returns the current aware
     time. The sales, traffic, margin and real-time inventory reports are requested only for
@@ -360,9 +366,12 @@ def vendor_api_source(
         raise ValueError(
             f"marketplace_ids must be a non-empty list such as ['ATVPDKIKX0DER'], got {marketplace_ids!r}"
         )
+    if isinstance(vendor_codes, str):
+        raise ValueError(f"vendor_codes must be a list such as ['ACMEV'], got {vendor_codes!r}")
     if start is not None:
         require_aware(start, "start")
     clock = now or _utc_now
+    report_vendor_code = ",".join(vendor_codes) or None
 
     @dlt.resource(name="purchase_order_feed", selected=False)
     def purchase_order_feed() -> Iterator[list[dict[str, Any]]]:
@@ -395,7 +404,7 @@ def vendor_api_source(
         name="purchase_order_items",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_items"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_ITEMS,
     )
     def purchase_order_items(orders: list[dict[str, Any]]) -> Iterator[Any]:
@@ -430,7 +439,7 @@ def vendor_api_source(
         name="purchase_order_status_items",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_items"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_ITEMS,
     )
     def purchase_order_status_items(statuses: list[dict[str, Any]]) -> Iterator[Any]:
@@ -442,7 +451,7 @@ def vendor_api_source(
         name="purchase_order_status_acknowledgements",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_acknowledgements"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
     )
     def purchase_order_status_acknowledgements(statuses: list[dict[str, Any]]) -> Iterator[Any]:
@@ -454,7 +463,7 @@ def vendor_api_source(
         name="purchase_order_status_quantity_changes",
         write_disposition="merge",
         primary_key=columns.PRIMARY_KEYS["purchase_order_status_quantity_changes"],
-        merge_key="purchase_order_number",
+        merge_key=columns.ORDER_MERGE_KEY,
         columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
     )
     def purchase_order_status_quantity_changes(statuses: list[dict[str, Any]]) -> Iterator[Any]:
@@ -482,6 +491,7 @@ def vendor_api_source(
                 ),
                 clock,
                 FORECASTS_SCHEMA,
+                vendor_code=report_vendor_code,
             )
 
     @dlt.resource(
@@ -510,6 +520,7 @@ def vendor_api_source(
                 ),
                 clock,
                 INVENTORY_SCHEMA,
+                vendor_code=report_vendor_code,
             )
 
     @dlt.resource(
@@ -532,6 +543,7 @@ def vendor_api_source(
                 ),
                 clock,
                 SALES_SCHEMA,
+                vendor_code=report_vendor_code,
             )
 
     @dlt.resource(

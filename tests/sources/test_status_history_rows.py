@@ -12,6 +12,7 @@ from sources.vendor_api.rows import (
 
 STATUS = {
     "purchaseOrderNumber": "PO000007",
+    "sellingParty": {"partyId": "ACRNV"},
     "itemStatus": [
         {
             "itemSequenceNumber": "1",
@@ -48,6 +49,7 @@ def test_acknowledgement_history_rows():
     assert purchase_order_status_acknowledgement_rows(STATUS, "acct") == [
         {
             "account": "acct",
+            "vendor_code": "ACRNV",
             "purchase_order_number": "PO000007",
             "item_sequence_number": "1",
             "detail_index": 0,
@@ -75,6 +77,7 @@ def test_quantity_change_rows_keep_order_and_unit():
         rows[1]["cancelled_quantity_unit_size"],
     ) == (3, "Cases", 12)
     assert rows[1]["ordered_quantity_amount"] == 10
+    assert [row["vendor_code"] for row in rows] == ["ACRNV", "ACRNV"]
 
 
 def test_bad_history_date_names_the_entry():

@@ -58,6 +58,7 @@ def test_order_header_flattened():
 
     assert row == {
         "account": "acct",
+        "vendor_code": "ACRNV",
         "purchase_order_number": "2JK3S9VC",
         "purchase_order_state": "Acknowledged",
         "purchase_order_type": "RegularOrder",
@@ -83,6 +84,7 @@ def test_order_lines_flattened():
 
     assert rows[0] == {
         "account": "acct",
+        "vendor_code": "ACRNV",
         "purchase_order_number": "2JK3S9VC",
         "item_sequence_number": "1",
         "amazon_product_identifier": "B000000001",
@@ -185,6 +187,7 @@ STATUS = {
 def test_status_header_flattened():
     assert purchase_order_status_row(STATUS, "acct") == {
         "account": "acct",
+        "vendor_code": "ACRNV",
         "purchase_order_number": "2JK3S9VC",
         "purchase_order_status": "OPEN",
         "purchase_order_date": datetime(2024, 5, 2, 9, 15, tzinfo=UTC),

@@ -15,24 +15,24 @@ NOW = datetime(2024, 6, 12, 15, 30, tzinfo=UTC)  # a Wednesday
 # The raw tables' columns as docs/warehouse.md lists them.
 CONTRACT = {
     "purchase_orders": {
-        "account", "purchase_order_number", "purchase_order_state", "purchase_order_type",
+        "account", "vendor_code", "purchase_order_number", "purchase_order_state", "purchase_order_type",
         "purchase_order_date", "purchase_order_changed_date", "purchase_order_state_changed_date",
         "payment_method", "deal_code", "buying_party_id", "selling_party_id", "ship_to_party_id",
         "bill_to_party_id", "ship_window_start", "ship_window_end", "delivery_window_start",
         "delivery_window_end",
     },
     "purchase_order_items": {
-        "account", "purchase_order_number", "item_sequence_number", "amazon_product_identifier",
+        "account", "vendor_code", "purchase_order_number", "item_sequence_number", "amazon_product_identifier",
         "vendor_product_identifier", "ordered_quantity_amount", "ordered_quantity_unit_of_measure",
         "ordered_quantity_unit_size", "is_back_order_allowed", "net_cost_amount",
         "net_cost_currency_code", "list_price_amount", "list_price_currency_code",
     },
     "purchase_order_status": {
-        "account", "purchase_order_number", "purchase_order_status", "purchase_order_date",
+        "account", "vendor_code", "purchase_order_number", "purchase_order_status", "purchase_order_date",
         "last_updated_date", "selling_party_id", "ship_to_party_id",
     },
     "purchase_order_status_items": {
-        "account", "purchase_order_number", "item_sequence_number", "buyer_product_identifier",
+        "account", "vendor_code", "purchase_order_number", "item_sequence_number", "buyer_product_identifier",
         "vendor_product_identifier", "net_cost_amount", "net_cost_currency_code",
         "list_price_amount", "list_price_currency_code", "ordered_quantity_amount",
         "ordered_quantity_unit_of_measure", "ordered_quantity_unit_size",
@@ -44,12 +44,12 @@ CONTRACT = {
         "received_quantity_unit_of_measure", "received_quantity_unit_size", "last_receive_date",
     },
     "vendor_forecasts": {
-        "account", "marketplace_id", "selling_program", "forecast_generation_date", "asin",
+        "account", "vendor_code", "marketplace_id", "selling_program", "forecast_generation_date", "asin",
         "start_date", "end_date", "mean_forecast_units", "p70_forecast_units",
         "p80_forecast_units", "p90_forecast_units", "report_id",
     },
     "vendor_inventory": {
-        "account", "marketplace_id", "distributor_view", "selling_program", "asin", "start_date",
+        "account", "vendor_code", "marketplace_id", "distributor_view", "selling_program", "asin", "start_date",
         "end_date", "sellable_on_hand_inventory_units", "unsellable_on_hand_inventory_units",
         "open_purchase_order_units", "net_received_inventory_units",
         "unfilled_customer_ordered_units", "aged90_plus_days_sellable_inventory_units",
