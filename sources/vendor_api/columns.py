@@ -5,8 +5,8 @@ money as DECIMAL(38,9) and times as TIMESTAMP WITH TIME ZONE.
 
 `account` names the vendor account a row was loaded for. `vendor_code` is the PO's selling
 party in the order tables, and the account's vendor codes, comma-separated, in the report
-tables, because Amazon scopes a vendor report by the account's authorization, which covers
-all its vendor codes.
+tables. Amazon scopes a vendor report by the account's authorization, which covers all its
+vendor codes.
 """
 
 from typing import Any
@@ -203,6 +203,8 @@ VENDOR_SALES: dict[str, Column] = {
 
 VENDOR_TRAFFIC: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "report_period": text(False),
     "asin": text(False),
@@ -215,6 +217,8 @@ VENDOR_TRAFFIC: dict[str, Column] = {
 # netPureProductMargin is a fraction (0.1234 is 12.34 %), not money.
 VENDOR_NET_PURE_PRODUCT_MARGIN: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "report_period": text(False),
     "asin": text(False),
@@ -226,6 +230,8 @@ VENDOR_NET_PURE_PRODUCT_MARGIN: dict[str, Column] = {
 
 VENDOR_REAL_TIME_INVENTORY: dict[str, Column] = {
     "account": text(False),
+    "vendor_code": text(),
+    "vendor_code": text(),
     "marketplace_id": text(False),
     "asin": text(False),
     "start_time": timestamp(False),

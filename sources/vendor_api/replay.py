@@ -257,7 +257,7 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox", vendor_cod
                 found_type, marketplace_id, options = _scope(document)
                 if found_type == report_type:
                     rows += to_rows(document, account, report_id, marketplace_id, {k: str(v) for k, v in options.items()})
-            yield _last_per_key(rows, columns.PRIMARY_KEYS[name])
+            yield _last_per_key(_with_vendor_code(rows, report_vendor_code), columns.PRIMARY_KEYS[name])
 
         return rows_of_type
 
@@ -273,7 +273,9 @@ def vendor_replay_source(archive_dir: Path, account: str = "sandbox", vendor_cod
             report_type, marketplace_id, _ = _scope(document)
             if report_type == REAL_TIME_INVENTORY_REPORT:
                 rows += real_time_inventory_rows(document, account, report_id, marketplace_id)
-        yield _last_per_key(rows, columns.PRIMARY_KEYS["vendor_real_time_inventory"])
+        yield _last_per_key(
+            _with_vendor_code(rows, report_vendor_code), columns.PRIMARY_KEYS["vendor_real_time_inventory"]
+        )
 
     return [
         purchase_orders,
