@@ -1,0 +1,637 @@
+"""The `vendor_api` dlt source: purchase orders, order status and the vendor reports.
+
+Orders and order status are read incrementally in 7-day windows. Each feed is a hidden
+resource that pages through the API once. Two transformers per feed split every order into
+its header row and its line rows, so one API call fills two tables.
+
+Cursor: each feed stores in its dlt resource state the time its last successful run ended
+(`window_end`). The next run queries from that time minus `CURSOR_OVERLAP` up to its own start.
+The cursor follows the query windows, not a value in the data, for two reasons: the created
+window returns orders with no change date, and windows without orders must advance it too.
+
+Purchase orders are queried twice per window, by creation time and by change time:
+`purchaseOrderChangedDate` is set only when Amazon changed an order after creating it, so the
+changed window alone could miss new orders. Order status is queried by last update and by
+creation time for the same reason.
+
+Reports: `planner.plan_reports` decides which periods each report feed requests, and
+`hourly.plan_hourly_reports` which hours the real-time inventory feed requests. Each request
+ends in one typed outcome (`outcomes.Outcome`). The resource state keeps the periods loaded,
+the reports still pending and the last run's outcomes, which the run summary lists.
+"""
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from functools import partial
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+import dlt
+from dlt.sources import DltResource
+
+from sources.clock import utc_now
+from sources.spapi import (
+    ReportCancelledError,
+    ReportDocumentError,
+    ReportFatalError,
+    ReportTimeoutError,
+    SpApiError,
+)
+
+from . import columns
+from .arrow import arrow_schema, to_arrow
+from .fields import new_order_fields, new_report_fields, new_status_fields
+from .hourly import HourlyReportFeed, plan_hourly_reports
+from .outcomes import LAST_RUN_KEY, NEW_FIELDS_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
+from .parsing import RecordError
+from .planner import (
+    LoadedPeriods,
+    PlannedReport,
+    ReportFeed,
+    ReportSpecificationError,
+    check_specification,
+    plan_reports,
+)
+from .rows import (
+    forecast_rows,
+    inventory_rows,
+    net_pure_product_margin_rows,
+    real_time_inventory_rows,
+    sales_rows,
+    traffic_rows,
+    purchase_order_item_rows,
+    purchase_order_row,
+    purchase_order_status_acknowledgement_rows,
+    purchase_order_status_item_rows,
+    purchase_order_status_quantity_change_rows,
+    purchase_order_status_row,
+)
+from .settings import FORECAST_FEEDS, INVENTORY_FEEDS, MAX_LOOKBACK
+from .windows import day_end, day_start, require_aware, slices, window_start
+
+logger = logging.getLogger("acorn.sources.vendor_api")
+
+# Tables with a row per PO line or more, and report rows (260,000 forecast rows for 5,000
+# ASINs), reach dlt as Arrow tables, which skip its row-by-row normaliser, the slowest step.
+ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_ITEMS)
+STATUS_ITEMS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ITEMS)
+STATUS_ACKNOWLEDGEMENTS_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS)
+STATUS_QUANTITY_CHANGES_SCHEMA = arrow_schema(columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES)
+FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
+INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_INVENTORY)
+SALES_SCHEMA = arrow_schema(columns.VENDOR_SALES)
+TRAFFIC_SCHEMA = arrow_schema(columns.VENDOR_TRAFFIC)
+NET_PURE_PRODUCT_MARGIN_SCHEMA = arrow_schema(columns.VENDOR_NET_PURE_PRODUCT_MARGIN)
+REAL_TIME_INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_REAL_TIME_INVENTORY)
+
+
+class VendorClient(Protocol):
+    """The methods of `sources.spapi.SpApiClient` that the source calls."""
+
+    def get_purchase_orders(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
+    def get_purchase_orders_status(self, **filters: Any) -> Iterator[dict[str, Any]]: ...
+
+    def create_report(
+        self,
+        report_type: str,
+        marketplace_ids: Sequence[str],
+        report_options: dict[str, str] | None = None,
+        data_start_time: datetime | None = None,
+        data_end_time: datetime | None = None,
+    ) -> str: ...
+
+    def wait_for_report(self, report_id: str, deadline: float | None = None) -> dict[str, Any]: ...
+
+    def fetch_report_document(self, report: dict[str, Any]) -> dict[str, Any]: ...
+
+
+ClientFactory = Callable[[], AbstractContextManager[VendorClient]]
+
+
+def _utc_now() -> datetime:
+    return utc_now()
+
+
+def _run_start(now: Callable[[], datetime]) -> datetime:
+    # Whole seconds, because Amazon's filters are sent with second precision.
+    return require_aware(now(), "now()").replace(microsecond=0)
+
+
+def _feed(
+    name: str,
+    client_factory: ClientFactory,
+    fetch: Callable[..., Iterator[dict[str, Any]]],
+    listing_key: str,
+    window_filters: tuple[tuple[str, str], ...],
+    start: datetime | None,
+    lookback_days: int,
+    now: Callable[[], datetime],
+    new_fields: Callable[[list[dict[str, Any]]], set[str]] = lambda records: set(),
+) -> Iterator[list[dict[str, Any]]]:
+    """Page through one listing over every window since the cursor; yield pages of orders.
+
+    `window_filters` names the (after, before) filter pairs queried for each window. An order
+    seen earlier in the run is not yielded again.
+    """
+    state = dlt.current.resource_state()
+    run_start = _run_start(now)
+    begin = window_start(run_start, state.get("window_end"), start, lookback_days, name)
+    seen: set[str] = set()
+    unknown: set[str] = set()
+    fetched = 0
+    with client_factory() as client:
+        for lower, upper in slices(begin, run_start):
+            for after, before in window_filters:
+                for page in fetch(client, **{after: lower, before: upper}):
+                    fresh = []
+                    for order in (page or {}).get(listing_key) or []:
+                        number = order.get("purchaseOrderNumber")
+                        if number in seen:
+                            continue
+                        seen.add(number)
+                        fresh.append(order)
+                    fetched += len(fresh)
+                    if fresh:
+                        unknown |= new_fields(fresh)
+                        yield fresh
+    state["window_end"] = run_start.isoformat()
+    _report_new_fields(state, name, unknown)
+    logger.info(
+        "%s: %d orders from %s to %s", name, fetched, begin.isoformat(), run_start.isoformat()
+    )
+
+
+def _report_new_fields(state: dict[str, Any], feed: str, fields: set[str]) -> None:
+    """Log the fields Amazon sent that no column contains, and keep them for the run summary."""
+    state[NEW_FIELDS_KEY] = sorted(fields)
+    if fields:
+        logger.warning(
+            "%s: Amazon sent fields that acorn does not load yet: %s. They are kept in the raw "
+            "archive; map them to columns and run 'acorn replay' to load them",
+            feed,
+            ", ".join(sorted(fields)),
+        )
+
+
+def _execute(
+    client: VendorClient, planned: PlannedReport, pending: list[dict[str, Any]]
+) -> tuple[PlannedReport, RequestOutcome, dict[str, Any] | None]:
+    """Create (or resume) one planned report, wait for it and return its outcome and document.
+
+    A newly created report is added to `pending` before the wait, so a run that gives up on a
+    queued report resumes it by its id next time instead of requesting it again.
+    """
+    outcome = partial(
+        RequestOutcome,
+        planned.feed,
+        planned.marketplace_id,
+        planned.first_day,
+        planned.last_day,
+        start_time=planned.start_time,
+        end_time=planned.end_time,
+    )
+    if planned.report_id is None:
+        data_start, data_end = planned.start_time, planned.end_time
+        if planned.first_day is not None and planned.last_day is not None:
+            data_start, data_end = day_start(planned.first_day), day_end(planned.last_day)
+        try:
+            report_id = client.create_report(
+                planned.report_type, [planned.marketplace_id], dict(planned.options), data_start, data_end
+            )
+        except SpApiError as error:
+            kind = {403: Outcome.NO_ACCESS, 429: Outcome.THROTTLED}.get(error.status or 0, Outcome.FAILED)
+            return planned, outcome(kind, detail=str(error)), None
+        planned = replace(planned, report_id=report_id)
+        pending.append(planned.to_state())
+    report_id = str(planned.report_id)
+    try:
+        report = client.wait_for_report(report_id)
+        document = client.fetch_report_document(report)
+        check_specification(planned, document)
+    except ReportCancelledError as error:
+        return planned, outcome(classify_cancelled(error.report), report_id=report_id, detail=str(error)), None
+    except ReportFatalError as error:
+        kind = classify_error_document(error.error_details)
+        return planned, outcome(kind, report_id=report_id, detail=error.error_details or str(error)), None
+    except ReportTimeoutError as error:
+        return planned, outcome(Outcome.TIMED_OUT, report_id=report_id, detail=str(error)), None
+    except ReportSpecificationError as error:
+        return planned, outcome(Outcome.SPECIFICATION_MISMATCH, report_id=report_id, detail=str(error)), None
+    except (SpApiError, ReportDocumentError) as error:
+        return planned, outcome(Outcome.FAILED, report_id=report_id, detail=str(error)), None
+    return planned, outcome(Outcome.LOADED, report_id=report_id), document
+
+
+def _plan(
+    feed: ReportFeed | HourlyReportFeed,
+    marketplace_id: str,
+    run_start: datetime,
+    plan_from: date,
+    loaded: set[date],
+    pending: list[PlannedReport],
+    restate_from: date | None,
+) -> list[PlannedReport]:
+    if isinstance(feed, HourlyReportFeed):
+        assert isinstance(plan_from, datetime), "an hourly feed plans from a UTC time, not a day"
+        return plan_hourly_reports(feed, marketplace_id, run_start, plan_from, loaded, pending)
+    return plan_reports(feed, marketplace_id, run_start.date(), plan_from, loaded, pending, restate_from)
+
+
+def _oldest_planned(feed: ReportFeed | HourlyReportFeed, run_start: datetime) -> date:
+    """Return the oldest period start the planner may still request; older loaded ones need no record."""
+    if isinstance(feed, HourlyReportFeed):
+        return feed.oldest_hour(run_start)
+    return run_start.date() - timedelta(days=feed.lookback_days)
+
+
+def _report_feed(
+    feed: ReportFeed | HourlyReportFeed,
+    client_factory: ClientFactory,
+    account: str,
+    marketplace_ids: Sequence[str],
+    plan_from: Callable[[datetime], date],
+    restate_from: date | None,
+    to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
+    now: Callable[[], datetime],
+    schema: Any,
+    vendor_code: str | None = None,
+) -> Iterator[Any]:
+    """Plan, request and load one report feed; yield its rows and record one outcome per request.
+
+    `plan_from(run_start)` returns where the plan begins: a day for period feeds, a UTC time
+    for hourly ones. The resource state keeps the periods loaded and the reports still
+    pending. Both are saved with the rows of the same run, so a run that fails before loading
+    changes neither.
+    """
+    state = dlt.current.resource_state()
+    run_start = _run_start(now)
+    loaded = LoadedPeriods(state.setdefault("loaded", {}))
+    pending_by_feed = state.setdefault("pending", {})
+    pending_before = [PlannedReport.from_state(item) for item in pending_by_feed.get(feed.name) or []]
+    pending: list[dict[str, Any]] = []
+    outcomes: list[RequestOutcome] = []
+    unknown: set[str] = set()
+    keep_after = _oldest_planned(feed, run_start)
+    with client_factory() as client:
+        for marketplace_id in marketplace_ids:
+            plan = _plan(
+                feed,
+                marketplace_id,
+                run_start,
+                plan_from(run_start),
+                loaded.get(feed.name, marketplace_id),
+                pending_before,
+                restate_from,
+            )
+            if not plan:
+                logger.info("%s: nothing to request for %s; every published period is loaded", feed.name, marketplace_id)
+            for planned in plan:
+                planned, result, document = _execute(client, planned, pending)
+                if document is not None:
+                    unknown |= new_report_fields(document)
+                    try:
+                        rows = to_rows(document, account, str(planned.report_id), marketplace_id)
+                        for row in rows:
+                            row["vendor_code"] = vendor_code
+                    except RecordError as error:
+                        # One bad value keeps the whole report out, so no period is half loaded.
+                        rows, document = [], None
+                        result = replace(result, outcome=Outcome.FAILED, detail=str(error))
+                    result = replace(result, rows=len(rows))
+                if document is not None:
+                    logger.info(
+                        "%s: %d rows for %s from report %s", feed.name, len(rows), planned.label, planned.report_id
+                    )
+                    if rows:
+                        yield to_arrow(rows, schema)
+                else:
+                    logger.warning(
+                        "%s: %s for %s (report %s): %s. Action: %s",
+                        feed.name,
+                        result.outcome,
+                        planned.label,
+                        planned.report_id,
+                        result.detail,
+                        result.action,
+                    )
+                if result.outcome in SETTLED and planned.periods:
+                    loaded.add(feed.name, marketplace_id, planned.periods, keep_after)
+                if result.outcome is not Outcome.TIMED_OUT:
+                    pending[:] = [item for item in pending if item.get("report_id") != planned.report_id]
+                elif planned.to_state() not in pending:
+                    pending.append(planned.to_state())
+                outcomes.append(result)
+    pending_by_feed[feed.name] = pending
+    _report_new_fields(state.setdefault("feeds", {}).setdefault(feed.name, {}), feed.name, unknown)
+    # Kept in the state rather than a table: the run summary and Dagster read the last run's
+    # outcomes from there, and a resource's column hints would apply to any table it writes.
+    state.setdefault(LAST_RUN_KEY, {})[feed.name] = [result.row(account, run_start) for result in outcomes]
+
+
+@dlt.source(name="vendor_api", max_table_nesting=0)
+def vendor_api_source(
+    client_factory: ClientFactory,
+    account: str = "sandbox",
+    start: datetime | None = None,
+    lookback_days: int = 90,
+    marketplace_ids: Sequence[str] = ("ATVPDKIKX0DER",),
+    now: Callable[[], datetime] | None = None,
+    forecast_feeds: Sequence[ReportFeed] = FORECAST_FEEDS,
+    inventory_feeds: Sequence[ReportFeed] = INVENTORY_FEEDS,
+    restate_from: date | None = None,
+    sales_feeds: Sequence[ReportFeed] = (),
+    vendor_codes: Sequence[str] = (),
+    traffic_feeds: Sequence[ReportFeed] = (),
+    net_pure_product_margin_feeds: Sequence[ReportFeed] = (),
+    real_time_inventory_feeds: Sequence[HourlyReportFeed] = (),
+) -> list[DltResource]:
+    """Amazon's Vendor Orders and Reports APIs as the raw tables of `raw_vendor`.
+
+    `account` and `vendor_codes` name the vendor account the client reaches, for the
+    `account` and `vendor_code` columns. `client_factory()` returns a new `SpApiClient` (a
+    context manager) of that account. `start` is where the
+    first run's order windows begin (default: `lookback_days` before now, at most 179 days);
+    it also bounds the report periods and hours requested. `now` returns the current aware
+    time. The sales, traffic, margin and real-time inventory reports are requested only for
+    the feeds passed (`settings.sales_feeds` and its neighbours build them).
+    """
+    if not account:
+        raise ValueError("account is empty: name the vendor account, e.g. 'sandbox'")
+    if lookback_days < 1:
+        raise ValueError(f"lookback_days is {lookback_days}; it must be at least 1")
+    if isinstance(marketplace_ids, str) or not marketplace_ids:
+        raise ValueError(
+            f"marketplace_ids must be a non-empty list such as ['ATVPDKIKX0DER'], got {marketplace_ids!r}"
+        )
+    if isinstance(vendor_codes, str):
+        raise ValueError(f"vendor_codes must be a list such as ['ACMEV'], got {vendor_codes!r}")
+    if start is not None:
+        require_aware(start, "start")
+    clock = now or _utc_now
+    report_vendor_code = ",".join(vendor_codes) or None
+
+    @dlt.resource(name="purchase_order_feed", selected=False)
+    def purchase_order_feed() -> Iterator[list[dict[str, Any]]]:
+        yield from _feed(
+            "purchase_order_feed",
+            client_factory,
+            lambda client, **filters: client.get_purchase_orders(**filters),
+            "orders",
+            (("created_after", "created_before"), ("changed_after", "changed_before")),
+            start,
+            lookback_days,
+            clock,
+            new_order_fields,
+        )
+
+    @dlt.transformer(
+        data_from=purchase_order_feed,
+        name="purchase_orders",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_orders"],
+        columns=columns.PURCHASE_ORDERS,
+    )
+    def purchase_orders(orders: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        yield [purchase_order_row(order, account) for order in orders]
+
+    # merge_key: a changed order replaces all its stored lines, so a line Amazon removed from
+    # the order does not linger.
+    @dlt.transformer(
+        data_from=purchase_order_feed,
+        name="purchase_order_items",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_items"],
+        merge_key=columns.ORDER_MERGE_KEY,
+        columns=columns.PURCHASE_ORDER_ITEMS,
+    )
+    def purchase_order_items(orders: list[dict[str, Any]]) -> Iterator[Any]:
+        yield to_arrow([row for order in orders for row in purchase_order_item_rows(order, account)], ITEMS_SCHEMA)
+
+    @dlt.resource(name="purchase_order_status_feed", selected=False)
+    def purchase_order_status_feed() -> Iterator[list[dict[str, Any]]]:
+        yield from _feed(
+            "purchase_order_status_feed",
+            client_factory,
+            lambda client, **filters: client.get_purchase_orders_status(**filters),
+            "ordersStatus",
+            (("updated_after", "updated_before"), ("created_after", "created_before")),
+            start,
+            lookback_days,
+            clock,
+            new_status_fields,
+        )
+
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status"],
+        columns=columns.PURCHASE_ORDER_STATUS,
+    )
+    def purchase_order_status(statuses: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        yield [purchase_order_status_row(status, account) for status in statuses]
+
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status_items",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_items"],
+        merge_key=columns.ORDER_MERGE_KEY,
+        columns=columns.PURCHASE_ORDER_STATUS_ITEMS,
+    )
+    def purchase_order_status_items(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_item_rows(status, account)]
+        yield to_arrow(rows, STATUS_ITEMS_SCHEMA)
+
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status_acknowledgements",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_acknowledgements"],
+        merge_key=columns.ORDER_MERGE_KEY,
+        columns=columns.PURCHASE_ORDER_STATUS_ACKNOWLEDGEMENTS,
+    )
+    def purchase_order_status_acknowledgements(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_acknowledgement_rows(status, account)]
+        yield to_arrow(rows, STATUS_ACKNOWLEDGEMENTS_SCHEMA)
+
+    @dlt.transformer(
+        data_from=purchase_order_status_feed,
+        name="purchase_order_status_quantity_changes",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["purchase_order_status_quantity_changes"],
+        merge_key=columns.ORDER_MERGE_KEY,
+        columns=columns.PURCHASE_ORDER_STATUS_QUANTITY_CHANGES,
+    )
+    def purchase_order_status_quantity_changes(statuses: list[dict[str, Any]]) -> Iterator[Any]:
+        rows = [row for status in statuses for row in purchase_order_status_quantity_change_rows(status, account)]
+        yield to_arrow(rows, STATUS_QUANTITY_CHANGES_SCHEMA)
+
+    @dlt.resource(
+        name="vendor_forecasts",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_forecasts"],
+        columns=columns.VENDOR_FORECASTS,
+    )
+    def vendor_forecasts() -> Iterator[Any]:
+        for feed in forecast_feeds:
+            program = feed.option_map["sellingProgram"]
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: run_start.date(),
+                None,
+                lambda document, account, report_id, marketplace_id, program=program: forecast_rows(
+                    document, account, report_id, marketplace_id, program
+                ),
+                clock,
+                FORECASTS_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    @dlt.resource(
+        name="vendor_inventory",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_inventory"],
+        columns=columns.VENDOR_INVENTORY,
+    )
+    def vendor_inventory() -> Iterator[Any]:
+        for feed in inventory_feeds:
+            options = feed.option_map
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=options: inventory_rows(
+                    document,
+                    account,
+                    report_id,
+                    marketplace_id,
+                    options["distributorView"],
+                    options["sellingProgram"],
+                ),
+                clock,
+                INVENTORY_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    @dlt.resource(
+        name="vendor_sales",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_sales"],
+        columns=columns.VENDOR_SALES,
+    )
+    def vendor_sales() -> Iterator[Any]:
+        for feed in sales_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: sales_rows(
+                    document, account, report_id, marketplace_id, options
+                ),
+                clock,
+                SALES_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    @dlt.resource(
+        name="vendor_traffic",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_traffic"],
+        columns=columns.VENDOR_TRAFFIC,
+    )
+    def vendor_traffic() -> Iterator[Any]:
+        for feed in traffic_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: traffic_rows(
+                    document, account, report_id, marketplace_id, options
+                ),
+                clock,
+                TRAFFIC_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    @dlt.resource(
+        name="vendor_net_pure_product_margin",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_net_pure_product_margin"],
+        columns=columns.VENDOR_NET_PURE_PRODUCT_MARGIN,
+    )
+    def vendor_net_pure_product_margin() -> Iterator[Any]:
+        for feed in net_pure_product_margin_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: _report_first_day(run_start, start, lookback_days),
+                restate_from,
+                lambda document, account, report_id, marketplace_id, options=feed.option_map: net_pure_product_margin_rows(
+                    document, account, report_id, marketplace_id, options
+                ),
+                clock,
+                NET_PURE_PRODUCT_MARGIN_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    @dlt.resource(
+        name="vendor_real_time_inventory",
+        write_disposition="merge",
+        primary_key=columns.PRIMARY_KEYS["vendor_real_time_inventory"],
+        columns=columns.VENDOR_REAL_TIME_INVENTORY,
+    )
+    def vendor_real_time_inventory() -> Iterator[Any]:
+        for feed in real_time_inventory_feeds:
+            yield from _report_feed(
+                feed,
+                client_factory,
+                account,
+                marketplace_ids,
+                lambda run_start: start.astimezone(UTC) if start is not None else run_start - timedelta(days=lookback_days),
+                None,
+                real_time_inventory_rows,
+                clock,
+                REAL_TIME_INVENTORY_SCHEMA,
+                vendor_code=report_vendor_code,
+            )
+
+    return [
+        purchase_order_feed,
+        purchase_orders,
+        purchase_order_items,
+        purchase_order_status_feed,
+        purchase_order_status,
+        purchase_order_status_items,
+        purchase_order_status_acknowledgements,
+        purchase_order_status_quantity_changes,
+        vendor_forecasts,
+        vendor_inventory,
+        vendor_sales,
+        vendor_traffic,
+        vendor_net_pure_product_margin,
+        vendor_real_time_inventory,
+    ]
+
+
+def _report_first_day(run_start: datetime, start: datetime | None, lookback_days: int) -> date:
+    """Return the first day the report periods must cover, within the orders' 6 months."""
+    first = start.astimezone(UTC) if start is not None else run_start - timedelta(days=lookback_days)
+    return max(first, run_start - MAX_LOOKBACK).date()
