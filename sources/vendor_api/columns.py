@@ -204,7 +204,6 @@ VENDOR_SALES: dict[str, Column] = {
 VENDOR_TRAFFIC: dict[str, Column] = {
     "account": text(False),
     "vendor_code": text(),
-    "vendor_code": text(),
     "marketplace_id": text(False),
     "report_period": text(False),
     "asin": text(False),
@@ -218,7 +217,6 @@ VENDOR_TRAFFIC: dict[str, Column] = {
 VENDOR_NET_PURE_PRODUCT_MARGIN: dict[str, Column] = {
     "account": text(False),
     "vendor_code": text(),
-    "vendor_code": text(),
     "marketplace_id": text(False),
     "report_period": text(False),
     "asin": text(False),
@@ -230,7 +228,6 @@ VENDOR_NET_PURE_PRODUCT_MARGIN: dict[str, Column] = {
 
 VENDOR_REAL_TIME_INVENTORY: dict[str, Column] = {
     "account": text(False),
-    "vendor_code": text(),
     "vendor_code": text(),
     "marketplace_id": text(False),
     "asin": text(False),
