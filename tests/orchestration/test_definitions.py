@@ -13,9 +13,12 @@ RAW_TABLES = [
     "vendor_catalogue",
     "vendor_forecasts",
     "vendor_inventory",
+    "vendor_net_pure_product_margin",
+    "vendor_real_time_inventory",
     "vendor_sales",
     "vendor_shipments",
     "vendor_stock",
+    "vendor_traffic",
 ]
 DBT_MODELS = [
     "forecast_vs_shipment",
