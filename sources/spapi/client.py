@@ -9,9 +9,11 @@ import gzip
 import json
 import logging
 import random
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -158,7 +160,8 @@ class SpApiClient:
     `archive_dir` set: every API response body is appended to the raw archive. `rate_limits`
     overrides the per-operation buckets, as `{"getReport": (2.0, 15)}`. Reports are polled
     first after `report_poll_seconds`, then at growing intervals, for at most
-    `report_deadline` seconds. `transport`, `clock`, `sleep`, `now` and `rng` exist for tests.
+    `report_deadline` seconds. `prefetch_pages` requests the next page of a listing while the
+    caller works on the current one. `transport`, `clock`, `sleep`, `now` and `rng` exist for tests.
     """
 
     def __init__(
@@ -180,6 +183,7 @@ class SpApiClient:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
+        prefetch_pages: bool = True,
     ) -> None:
         for name, url in (("endpoint", endpoint), ("token_url", token_url)):
             parts = urlsplit(url)
@@ -200,6 +204,7 @@ class SpApiClient:
         self._sleep = sleep
         self._now = now
         self._rng = rng or random.Random()
+        self._prefetch_pages = prefetch_pages
 
         self._limiter = RateLimiter(rate_limits, clock=clock, sleep=sleep)
         self._auth = LwaAuth(
@@ -221,7 +226,9 @@ class SpApiClient:
             RawArchive(Path(archive_dir), redact=self._redact, now=now) if archive_dir else None
         )
         # Bodies parsed by request(), kept until _json reads them; gone with their response.
+        # Pages are fetched on a second thread too (see _pages), hence the lock.
         self._parsed: weakref.WeakKeyDictionary[httpx.Response, Any] = weakref.WeakKeyDictionary()
+        self._parsed_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -387,15 +394,18 @@ class SpApiClient:
     def _parse_once(self, response: httpx.Response) -> bool:
         """Parse a body as JSON (numbers as Decimal) and keep the result for _json; return whether it parsed."""
         try:
-            self._parsed[response] = json.loads(response.content, parse_float=Decimal)
+            body = json.loads(response.content, parse_float=Decimal)
         except ValueError:
             return False
+        with self._parsed_lock:
+            self._parsed[response] = body
         return True
 
     def _json(self, operation: str, response: httpx.Response) -> Any:
         # Numbers become Decimal, so no amount or rate ever passes through a float.
-        if response in self._parsed:
-            return self._parsed.pop(response)
+        with self._parsed_lock:
+            if response in self._parsed:
+                return self._parsed.pop(response)
         try:
             return json.loads(response.content, parse_float=Decimal)
         except ValueError:
@@ -434,27 +444,42 @@ class SpApiClient:
             )
         params = {allowed[name]: value for name, value in filters.items() if value is not None}
         params.setdefault("limit", VENDOR_PAGE_SIZE)
-        page_params = dict(params)
+
+        def fetch(page_params: dict[str, Any]) -> Any:
+            return self._payload(operation, self.request(operation, "GET", PATHS[operation], params=page_params))
+
         seen_tokens: set[str] = set()
-        while True:
-            payload = self._payload(
-                operation, self.request(operation, "GET", PATHS[operation], params=page_params)
-            )
-            yield payload
-            next_token = ((payload or {}).get("pagination") or {}).get("nextToken")
-            if not next_token:
-                return
-            if next_token in seen_tokens:
-                raise SpApiError(
-                    operation,
-                    200,
-                    None,
-                    "Amazon returned a nextToken it had already returned",
-                    hint="Stopped to avoid an endless loop: run again later",
-                )
-            seen_tokens.add(next_token)
-            # Amazon expects the original filters again alongside nextToken.
-            page_params = {**params, "nextToken": next_token}
+        # With prefetching, the next page is requested as soon as this one's nextToken is
+        # known, so Amazon's response time overlaps the caller's work on this page. Requests
+        # stay one at a time per listing, and an error surfaces when the caller asks for the
+        # page that failed.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"acorn-{operation}") as prefetcher:
+            payload = fetch(dict(params))
+            while True:
+                next_token = ((payload or {}).get("pagination") or {}).get("nextToken")
+                if not next_token:
+                    yield payload
+                    return
+                if next_token in seen_tokens:
+                    yield payload
+                    raise SpApiError(
+                        operation,
+                        200,
+                        None,
+                        "Amazon returned a nextToken it had already returned",
+                        hint="Stopped to avoid an endless loop: run again later",
+                    )
+                seen_tokens.add(next_token)
+                # Amazon expects the original filters again alongside nextToken.
+                page_params = {**params, "nextToken": next_token}
+                upcoming = prefetcher.submit(fetch, page_params) if self._prefetch_pages else None
+                try:
+                    yield payload
+                except GeneratorExit:
+                    if upcoming is not None:
+                        upcoming.cancel()
+                    raise
+                payload = upcoming.result() if upcoming is not None else fetch(page_params)
 
     def get_purchase_orders(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """Yield each page (`{"orders": [...], "pagination": {...}}`) of getPurchaseOrders.

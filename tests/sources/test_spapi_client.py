@@ -3,6 +3,7 @@
 import gzip
 import json
 import logging
+import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -214,6 +215,62 @@ def test_pages_follow_next_token(amazon, make_client):
     # Later pages repeat the filters with the token.
     assert sent[1] == sent[0] | {"nextToken": "t-1"}
     assert sent[2] == sent[0] | {"nextToken": "t-2"}
+
+
+def test_next_page_requested_before_caller_asks(amazon, make_client):
+    second_requested = threading.Event()
+
+    def second_page(request):
+        second_requested.set()
+        return page(["A2"])
+
+    amazon.script(PO_PATH, page(["A1"], "t-1"), second_page)
+    with make_client() as client:
+        pages = client.get_purchase_orders()
+        first = next(pages)
+        # The caller still holds the first page; the second is on its way already.
+        prefetched = second_requested.wait(timeout=10)
+        rest = list(pages)
+
+    assert prefetched
+    assert [o["purchaseOrderNumber"] for o in first["orders"]] == ["A1"]
+    assert [o["purchaseOrderNumber"] for p in rest for o in p["orders"]] == ["A2"]
+
+
+def test_no_prefetch_waits_for_caller(amazon, make_client):
+    amazon.script(PO_PATH, page(["A1"], "t-1"), page(["A2"]))
+    with make_client(prefetch_pages=False) as client:
+        pages = client.get_purchase_orders()
+        next(pages)
+        requests_while_holding_first = len(amazon.api_requests)
+        rest = list(pages)
+
+    assert requests_while_holding_first == 1
+    assert len(rest) == 1
+
+
+def test_prefetched_page_error_raised_on_next(amazon, make_client):
+    amazon.script(PO_PATH, page(["A1"], "t-1"), amazon_error(500, "InternalFailure", "We encountered an internal error."))
+    with make_client(max_attempts=1) as client:
+        pages = client.get_purchase_orders()
+        first = next(pages)
+
+        # The first page arrives whole; the failed second request surfaces when asked for.
+        with pytest.raises(SpApiError, match="HTTP 500 InternalFailure"):
+            next(pages)
+
+    assert [o["purchaseOrderNumber"] for o in first["orders"]] == ["A1"]
+
+
+def test_listing_closed_early_stops(amazon, make_client):
+    amazon.script(PO_PATH, page(["A1"], "t-1"), page(["A2"], "t-2"), page(["A3"]))
+    with make_client() as client:
+        pages = client.get_purchase_orders()
+        next(pages)
+        pages.close()
+
+    # At most the one page fetched ahead was requested, never the third.
+    assert len(amazon.api_requests) <= 2
 
 
 def test_status_pages_use_updated_filters(amazon, make_client):
