@@ -16,8 +16,8 @@ from sandbox.scenario_file import ScenarioFileError
 from sandbox.server import SandboxServer
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Local imitation of Amazon's vendor API.")
+def _parse_args(argv: list[str] | None, prog: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=prog, description="Local imitation of Amazon's vendor API.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="write the inbox files and serve on 127.0.0.1 until SIGINT or SIGTERM")
     serve.add_argument("--port", type=int, default=8700, help="TCP port on 127.0.0.1 (0 picks a free port); default 8700")
@@ -89,7 +89,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m sandbox") -> int:
+    """Run a sandbox command; `prog` is the command name that help and usage show."""
     # A background job inherits SIGINT as ignored; handle it explicitly so Ctrl-C and kill -INT stop the server.
     stop = threading.Event()
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    args = _parse_args(argv)
+    args = _parse_args(argv, prog)
     if args.command == "ground-truth":
         today = args.today if args.today is not None else datetime.now(UTC).date()
         written = write_ground_truth(args.seed, args.profile, today, args.out)

@@ -70,8 +70,9 @@ class TokenIssuer:
             raise LwaError(
                 401,
                 "invalid_client",
-                "Client authentication failed: client_id or client_secret is wrong. "
-                "Use sandbox.SANDBOX_CLIENT_ID and sandbox.SANDBOX_CLIENT_SECRET.",
+                "Client authentication failed: client_id or client_secret is wrong. The sandbox accepts "
+                f"only its own made-up credentials: client_id {SANDBOX_CLIENT_ID} and the client secret "
+                "listed beside it in the README (section on running the sandbox on its own).",
             )
 
         refresh_token = fields.get("refresh_token")
@@ -79,7 +80,10 @@ class TokenIssuer:
             raise LwaError(400, "invalid_request", "refresh_token is missing; send the refresh token of the grant.")
         if not secrets.compare_digest(refresh_token, SANDBOX_REFRESH_TOKEN):
             raise LwaError(
-                400, "invalid_grant", "The refresh_token is not valid for this client; use sandbox.SANDBOX_REFRESH_TOKEN."
+                400,
+                "invalid_grant",
+                "The refresh_token is not valid for this client; use the sandbox's made-up refresh token, "
+                "listed in the README beside its client id.",
             )
 
         token = "Atza|" + secrets.token_urlsafe(32)

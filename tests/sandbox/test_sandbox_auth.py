@@ -52,7 +52,8 @@ def test_wrong_refresh_token_is_invalid_grant(server):
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
-    assert "SANDBOX_REFRESH_TOKEN" in response.json()["error_description"]
+    assert "listed in the README" in response.json()["error_description"]
+    assert "Atzr|acorn-sandbox-refresh-token" not in response.text
 
 
 def test_wrong_client_secret_is_invalid_client(server):
@@ -60,7 +61,9 @@ def test_wrong_client_secret_is_invalid_client(server):
 
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
+    assert "client_id amzn1.application-oa2-client.acornsandbox" in response.json()["error_description"]
     assert "wrong-secret" not in response.text
+    assert "acorn-sandbox-client-secret" not in response.text
 
 
 def test_other_grant_type_is_rejected(server):
