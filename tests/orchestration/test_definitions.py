@@ -51,8 +51,11 @@ DBT_MODELS = [
     "stg_vendor__vendor_catalogue",
     "stg_vendor__vendor_forecasts",
     "stg_vendor__vendor_inventory",
+    "stg_vendor__vendor_net_pure_product_margin",
+    "stg_vendor__vendor_real_time_inventory",
     "stg_vendor__vendor_shipments",
     "stg_vendor__vendor_stock",
+    "stg_vendor__vendor_traffic",
 ]
 OUTBOUND_ASSETS = ["acknowledgements", "documents", "invoices", "shipment_confirmations", "transactions"]
 BLOCKING_SUITES = [
