@@ -419,6 +419,11 @@ INVENTORY_KEYS = [
     "start_date",
 ]
 SHIPMENT_KEYS = ["shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"]
+ANALYTICS_PERIOD_TIMES = {"dates": {"start_date": PAST_EVENT_DAYS, "end_date": PAST_EVENT_DAYS}}
+REAL_TIME_TIMES = {"timestamps": {"start_time": PAST_EVENT_DAYS, "end_time": PAST_EVENT_DAYS}}
+ANALYTICS_PERIOD_KEYS = ["account", "marketplace_id", "report_period", "asin", "start_date"]
+REAL_TIME_KEYS = ["account", "marketplace_id", "asin", "start_time"]
+REPORT_PERIODS = ["DAY", "WEEK", "MONTH", "QUARTER", "YEAR"]
 
 
 def purchase_orders_suite() -> gx.ExpectationSuite:
@@ -546,6 +551,73 @@ def vendor_inventory_suite() -> gx.ExpectationSuite:
             ),
             *_currency_codes(["currency_code"]),
             *_time_expectations(**INVENTORY_TIMES),
+        ],
+    )
+
+
+def _period_ends_after_start() -> Any:
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A="end_date", column_B="start_date", or_equal=True, description="end_date must not be before start_date"
+    )
+
+
+def vendor_traffic_suite() -> gx.ExpectationSuite:
+    """Build the suite for Amazon's glance views per ASIN and period (GET_VENDOR_TRAFFIC_REPORT)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_traffic",
+        expectations=[
+            *_keys_present_and_unique(ANALYTICS_PERIOD_KEYS),
+            _in_set("report_period", REPORT_PERIODS),
+            *_not_negative(["glance_views"]),
+            _period_ends_after_start(),
+            *_time_expectations(**ANALYTICS_PERIOD_TIMES),
+        ],
+    )
+
+
+def vendor_net_pure_product_margin_suite() -> gx.ExpectationSuite:
+    """Build the suite for Amazon's margin per ASIN and period (GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_net_pure_product_margin",
+        expectations=[
+            *_keys_present_and_unique(ANALYTICS_PERIOD_KEYS),
+            _in_set("report_period", REPORT_PERIODS),
+            # Amazon describes the margin as a fraction from 0 to 1, but a product sold below
+            # its cost has a negative one, so only the upper bound is checked.
+            gxe.ExpectColumnValuesToBeBetween(
+                column="net_pure_product_margin",
+                max_value=1,
+                description="net_pure_product_margin must not exceed 1 (100 %)",
+            ),
+            _period_ends_after_start(),
+            *_time_expectations(**ANALYTICS_PERIOD_TIMES),
+        ],
+    )
+
+
+def vendor_real_time_inventory_suite() -> gx.ExpectationSuite:
+    """Build the suite for Amazon's hourly available units (GET_VENDOR_REAL_TIME_INVENTORY_REPORT)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="raw_vendor.vendor_real_time_inventory",
+        expectations=[
+            *_keys_present_and_unique(REAL_TIME_KEYS),
+            *_not_negative(["highly_available_inventory"]),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="computed_is_one_hour",
+                value_set=[True],
+                description="end_time must be one hour after start_time",
+            ),
+            *_time_expectations(**REAL_TIME_TIMES),
         ],
     )
 
@@ -702,6 +774,30 @@ SUITES: dict[str, SuiteSpec] = {
             key_columns=tuple(INVENTORY_KEYS),
             blocking=False,
             sql_columns=_time_columns(**INVENTORY_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_traffic",
+            build_suite=vendor_traffic_suite,
+            key_columns=tuple(ANALYTICS_PERIOD_KEYS),
+            blocking=False,
+            sql_columns=_time_columns(**ANALYTICS_PERIOD_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_net_pure_product_margin",
+            build_suite=vendor_net_pure_product_margin_suite,
+            key_columns=tuple(ANALYTICS_PERIOD_KEYS),
+            blocking=False,
+            sql_columns=_time_columns(**ANALYTICS_PERIOD_TIMES),
+        ),
+        SuiteSpec(
+            table="raw_vendor.vendor_real_time_inventory",
+            build_suite=vendor_real_time_inventory_suite,
+            key_columns=tuple(REAL_TIME_KEYS),
+            blocking=False,
+            sql_columns={
+                **_time_columns(**REAL_TIME_TIMES),
+                "computed_is_one_hour": "end_time - start_time = interval 1 hour",
+            },
         ),
         SuiteSpec(
             table="raw_vendor.vendor_shipments",

@@ -53,6 +53,18 @@ COLUMNS = {
         "sellable_on_hand_inventory_units": "bigint", "unsellable_on_hand_inventory_units": "bigint",
         "open_purchase_order_units": "bigint", "currency_code": "varchar",
     },
+    "raw_vendor.vendor_traffic": {
+        "account": "varchar", "marketplace_id": "varchar", "report_period": "varchar", "asin": "varchar",
+        "start_date": "date", "end_date": "date", "glance_views": "bigint",
+    },
+    "raw_vendor.vendor_net_pure_product_margin": {
+        "account": "varchar", "marketplace_id": "varchar", "report_period": "varchar", "asin": "varchar",
+        "start_date": "date", "end_date": "date", "net_pure_product_margin": "decimal(38, 9)",
+    },
+    "raw_vendor.vendor_real_time_inventory": {
+        "account": "varchar", "marketplace_id": "varchar", "asin": "varchar",
+        "start_time": "timestamptz", "end_time": "timestamptz", "highly_available_inventory": "bigint",
+    },
     "raw_vendor.vendor_stock": {
         "snapshot_date": "date", "warehouse_code": "varchar", "vendor_sku": "varchar",
         "asin": "varchar", "on_hand_units": "bigint", "reserved_units": "bigint",
@@ -102,6 +114,21 @@ def _row(table, **changes):
             "end_date": date(2026, 11, 28), "sellable_on_hand_inventory_units": 50,
             "unsellable_on_hand_inventory_units": 0, "open_purchase_order_units": 120,
             "currency_code": "USD",
+        },
+        "raw_vendor.vendor_traffic": {
+            "account": "sandbox", "marketplace_id": "ATVPDKIKX0DER", "report_period": "WEEK",
+            "asin": "B07DFVDRAB", "start_date": date(2026, 11, 22), "end_date": date(2026, 11, 28),
+            "glance_views": 412,
+        },
+        "raw_vendor.vendor_net_pure_product_margin": {
+            "account": "sandbox", "marketplace_id": "ATVPDKIKX0DER", "report_period": "MONTH",
+            "asin": "B07DFVDRAB", "start_date": date(2026, 10, 1), "end_date": date(2026, 10, 31),
+            "net_pure_product_margin": Decimal("0.1234"),
+        },
+        "raw_vendor.vendor_real_time_inventory": {
+            "account": "sandbox", "marketplace_id": "ATVPDKIKX0DER", "asin": "B07DFVDRAB",
+            "start_time": ORDERED_AT, "end_time": ORDERED_AT + timedelta(hours=1),
+            "highly_available_inventory": 270,
         },
         "raw_vendor.vendor_stock": {
             "snapshot_date": date(2026, 12, 3), "warehouse_code": "WH1", "vendor_sku": "ACRN-KETTLE",
@@ -158,6 +185,21 @@ BROKEN = [
     ("raw_vendor.vendor_forecasts", {"asin": None}, "asin must be present"),
     ("raw_vendor.vendor_inventory", {"sellable_on_hand_inventory_units": -3},
      "sellable_on_hand_inventory_units must not be negative"),
+    ("raw_vendor.vendor_traffic", {"report_period": "HOUR"},
+     "report_period must be one of DAY, WEEK, MONTH, QUARTER, YEAR"),
+    ("raw_vendor.vendor_traffic", {"glance_views": -1}, "glance_views must not be negative"),
+    ("raw_vendor.vendor_traffic", {"end_date": date(2026, 11, 21)}, "end_date must not be before start_date"),
+    ("raw_vendor.vendor_net_pure_product_margin", {"net_pure_product_margin": Decimal("1.5")},
+     "net_pure_product_margin must not exceed 1 (100 %)"),
+    ("raw_vendor.vendor_net_pure_product_margin", {"start_date": date(1999, 12, 1)},
+     "start_date must lie between 2000-01-01 and 1 day(s) after today"),
+    ("raw_vendor.vendor_real_time_inventory", {"end_time": ORDERED_AT + timedelta(hours=2)},
+     "end_time must be one hour after start_time"),
+    ("raw_vendor.vendor_real_time_inventory", {"highly_available_inventory": -3},
+     "highly_available_inventory must not be negative"),
+    ("raw_vendor.vendor_real_time_inventory",
+     {"start_time": datetime(1999, 12, 31, 23, tzinfo=UTC), "end_time": datetime(2000, 1, 1, tzinfo=UTC)},
+     "start_time must lie between 2000-01-01 and 1 day(s) after today"),
     ("raw_vendor.vendor_stock", {"reserved_units": -1}, "reserved_units must not be negative"),
     ("raw_vendor.vendor_stock", {"snapshot_date": date(1990, 1, 1)},
      "snapshot_date must lie between 2000-01-01 and 1 day(s) after today"),
@@ -181,6 +223,23 @@ def test_duplicate_forecast_keys_fail(warehouse, write):
     assert _failed(outcome) == {
         "(account, marketplace_id, selling_program, forecast_generation_date, asin, start_date) must be unique"
     }
+
+
+def test_negative_margin_passes(warehouse, write):
+    # A product sold below its cost has a negative margin, which Amazon may report.
+    table = "raw_vendor.vendor_net_pure_product_margin"
+
+    outcome = _validate(warehouse, write, table, [_row(table, net_pure_product_margin=Decimal("-0.05"))])
+
+    assert outcome.success, outcome.failed_expectations
+
+
+def test_duplicate_real_time_hour_fails(warehouse, write):
+    table = "raw_vendor.vendor_real_time_inventory"
+
+    outcome = _validate(warehouse, write, table, [_row(table), _row(table, highly_available_inventory=250)])
+
+    assert _failed(outcome) == {"(account, marketplace_id, asin, start_time) must be unique"}
 
 
 def test_local_ship_time_fails_utc_check(warehouse, write):

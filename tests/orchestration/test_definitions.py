@@ -73,8 +73,11 @@ WARNING_SUITES = [
     "raw_vendor/vendor_catalogue",
     "raw_vendor/vendor_forecasts",
     "raw_vendor/vendor_inventory",
+    "raw_vendor/vendor_net_pure_product_margin",
+    "raw_vendor/vendor_real_time_inventory",
     "raw_vendor/vendor_shipments",
     "raw_vendor/vendor_stock",
+    "raw_vendor/vendor_traffic",
 ]
 
 
