@@ -58,14 +58,23 @@ def prepare_environment(settings: Settings) -> None:
 
 @contextlib.contextmanager
 def target_api(settings: Settings) -> Iterator[Settings]:
-    """Start the sandbox for the duration of the block when it is the target."""
+    """Start the sandbox for the duration of the block when it is the target and has no URL yet."""
     if settings.target != "sandbox":
         yield settings
         return
-    if settings.sandbox_url:
-        # A sandbox started separately (`acorn sandbox serve`); use it as it is.
+    without_url = [account.name for account in settings.accounts if not account.sandbox_url]
+    if not without_url:
+        # Sandboxes started separately (`acorn sandbox serve`); use them as they are.
         yield settings
         return
+    if len(settings.accounts) > 1:
+        raise SettingsError(
+            f"target is 'sandbox' and {len(settings.accounts)} vendor accounts are configured, but "
+            f"{', '.join(without_url)} have no sandbox URL. 'acorn run' starts a sandbox for one account only: "
+            "start one per account with 'acorn sandbox serve --port N --seed S' and set ACORN_<NAME>_SANDBOX_URL "
+            "and ACORN_<NAME>_LWA_CLIENT_ID, _CLIENT_SECRET and _REFRESH_TOKEN (the sandbox's own credentials) "
+            "for each account"
+        )
     from sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, SandboxConfig, SandboxServer
 
     config_fields = {
@@ -80,10 +89,14 @@ def target_api(settings: Settings) -> Iterator[Settings]:
     if scenario_file:
         config_fields["scenario_file"] = Path(scenario_file)
     with SandboxServer(SandboxConfig(**config_fields)) as server:
-        os.environ["ACORN_SANDBOX_URL"] = server.base_url
-        os.environ["ACORN_LWA_CLIENT_ID"] = SANDBOX_CLIENT_ID
-        os.environ["ACORN_LWA_CLIENT_SECRET"] = SANDBOX_CLIENT_SECRET
-        os.environ["ACORN_LWA_REFRESH_TOKEN"] = SANDBOX_REFRESH_TOKEN
+        prefix = settings.accounts[0].environment_prefix
+        variables = {
+            f"{prefix}SANDBOX_URL": server.base_url,
+            f"{prefix}LWA_CLIENT_ID": SANDBOX_CLIENT_ID,
+            f"{prefix}LWA_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+            f"{prefix}LWA_REFRESH_TOKEN": SANDBOX_REFRESH_TOKEN,
+        }
+        os.environ.update(variables)
         if scenario_file:
             print(f"sandbox: serving the scenario {scenario_file} at {server.base_url}")
         else:
@@ -97,7 +110,7 @@ def target_api(settings: Settings) -> Iterator[Settings]:
         try:
             yield load_settings(settings.home)
         finally:
-            for key in ("ACORN_SANDBOX_URL", "ACORN_LWA_CLIENT_ID", "ACORN_LWA_CLIENT_SECRET", "ACORN_LWA_REFRESH_TOKEN"):
+            for key in variables:
                 os.environ.pop(key, None)
 
 

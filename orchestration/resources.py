@@ -22,17 +22,33 @@ class AcornResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         return load_settings(Path(self.home))
 
-    def client(self) -> SpApiClient:
+    def client(self, account: str | None = None) -> SpApiClient:
+        """Open the API client of the vendor account named `account`.
+
+        Without a name, the only configured account is used. With several accounts a name is
+        required, so that no account's documents go out with another account's credentials.
+        """
         settings = self.settings()
-        credentials = settings.credentials
-        problem = settings.missing_credentials_message()
+        if account is None:
+            if len(settings.accounts) != 1:
+                names = ", ".join(item.name for item in settings.accounts)
+                raise dg.Failure(
+                    f"{len(settings.accounts)} vendor accounts are configured ({names}), and this step does not "
+                    "yet tell them apart, so it opens no API client rather than use one account's credentials "
+                    "for another account's data"
+                )
+            selected = settings.accounts[0]
+        else:
+            selected = settings.find_account(account)
+        problem = selected.missing_credentials_message()
         if problem:
             raise dg.Failure(problem)
+        credentials = selected.credentials
         return SpApiClient(
-            endpoint=settings.endpoint,
-            token_url=settings.token_url,
+            endpoint=selected.endpoint,
+            token_url=selected.token_url,
             client_id=credentials["client_id"],
             client_secret=credentials["client_secret"],
             refresh_token=credentials["refresh_token"],
-            archive_dir=settings.archive_dir,
+            archive_dir=selected.archive_dir,
         )

@@ -8,9 +8,10 @@ import dlt
 import duckdb
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
+from orchestration.accounts import account_lines, account_statuses, outcome_lines_by_account
 from orchestration.settings import Settings
 from sources.clock import utc_now
-from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state, outcome_lines
+from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state
 
 MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
 
@@ -77,6 +78,11 @@ class RunSummary:
     report_outcomes: list[dict] = field(default_factory=list)
     new_fields: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    account_statuses: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def failed_accounts(self) -> list[str]:
+        return [name for name, status in self.account_statuses.items() if status.get("status") == "failed"]
 
 
 def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
@@ -92,21 +98,31 @@ def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
         else:
             summary.checks_failed.append(name)
     summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
+    summary.account_statuses = account_statuses(event for event in result.all_events if event.step_key == "vendor_api")
     summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
-    summary.report_outcomes, summary.new_fields = read_report_outcomes(settings)
+    summary.report_outcomes, summary.new_fields = read_report_outcomes(settings, skip=set(summary.failed_accounts))
     return summary
 
 
-def read_report_outcomes(settings: Settings) -> tuple[list[dict], list[str]]:
-    """Return the vendor report requests and the new fields of the last load, from the
-    vendor_api pipeline's state."""
-    if not (settings.pipelines_dir / "acorn_vendor_api").exists():
-        return [], []
-    try:
-        pipeline = dlt.attach(pipeline_name="acorn_vendor_api", pipelines_dir=str(settings.pipelines_dir))
-    except CannotRestorePipelineException:
-        return [], []
-    return last_run_outcomes(pipeline.state), new_fields_from_state(pipeline.state)
+def read_report_outcomes(settings: Settings, skip: set[str] = frozenset()) -> tuple[list[dict], list[str]]:
+    """Return the vendor report requests and the new fields of each account's last load, from
+    the state of its vendor_api pipeline.
+
+    Accounts named in `skip` (those that failed in this run) are left out, because their state
+    still describes an earlier run.
+    """
+    outcomes: list[dict] = []
+    new_fields: set[str] = set()
+    for account in settings.accounts:
+        if account.name in skip or not (settings.pipelines_dir / account.pipeline_name).exists():
+            continue
+        try:
+            pipeline = dlt.attach(pipeline_name=account.pipeline_name, pipelines_dir=str(settings.pipelines_dir))
+        except CannotRestorePipelineException:
+            continue
+        outcomes += last_run_outcomes(pipeline.state)
+        new_fields.update(new_fields_from_state(pipeline.state))
+    return outcomes, sorted(new_fields)
 
 
 def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]]]:
@@ -155,15 +171,16 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         "stages (seconds): " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in summary.stage_seconds.items())
     )
     lines.append(f"warehouse: {settings.warehouse_path}")
-    secret_warning = settings.client_secret_warning(utc_now().date())
-    if secret_warning:
-        lines.append(f"WARNING: {secret_warning}")
+    lines += [f"WARNING: {warning}" for warning in settings.client_secret_warnings(utc_now().date())]
+    if summary.account_statuses:
+        lines.append("vendor accounts:")
+        lines += [f"  {line}" for line in account_lines(summary.account_statuses)]
     lines.append("raw tables (rows):")
     lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
     lines.append("marts (rows):")
     lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
     lines.append("vendor reports (per feed and period):")
-    lines += [f"  {line}" for line in outcome_lines(summary.report_outcomes)] or ["  none requested"]
+    lines += [f"  {line}" for line in outcome_lines_by_account(summary.report_outcomes)] or ["  none requested"]
     if summary.new_fields:
         lines.append("fields Amazon sent that no column holds (kept in the raw archive): " + ", ".join(summary.new_fields))
     lines.append(
@@ -181,4 +198,4 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     if summary.failed_steps:
         lines.append("failed steps: " + ", ".join(summary.failed_steps))
     print("\n".join(lines))
-    return 0 if summary.success and not summary.checks_failed else 1
+    return 0 if summary.success and not summary.checks_failed and not summary.failed_accounts else 1

@@ -1,5 +1,4 @@
-"""The Login with Amazon client secret: a warning check from 30 days before it expires."""
-
+"""The Login with Amazon client secrets: a warning check from 30 days before one expires."""
 
 import dagster as dg
 
@@ -15,19 +14,28 @@ CHECKED_ASSET = dg.AssetKey([RAW_SCHEMA, "purchase_orders"])
 @dg.asset_check(
     asset=CHECKED_ASSET,
     name=CHECK_NAME,
-    description="Warns from 30 days before the configured expiry date of the LWA client secret.",
+    description="Warns from 30 days before the configured expiry date of any vendor account's LWA client secret.",
 )
 def client_secret_expiry(acorn: AcornResource) -> dg.AssetCheckResult:
-    """Pass while the client secret is valid for more than 30 days, or no expiry date is set."""
+    """Pass while every account's client secret is valid for more than 30 days, or has no expiry date set."""
     settings = acorn.settings()
-    warning = settings.client_secret_warning(utc_now().date())
-    expires_on = settings.client_secret_expires_on
+    warnings = settings.client_secret_warnings(utc_now().date())
+    expiry_dates = {
+        account.name: account.client_secret_expires_on.isoformat() if account.client_secret_expires_on else "not configured"
+        for account in settings.accounts
+    }
+    if len(expiry_dates) == 1:
+        expires_on = next(iter(expiry_dates.values()))
+    else:
+        expires_on = "; ".join(f"{name} {value}" for name, value in expiry_dates.items())
     return dg.AssetCheckResult(
-        passed=warning is None,
+        passed=not warnings,
         severity=dg.AssetCheckSeverity.WARN,
-        description=warning or "the client secret is valid for more than 30 days, or no expiry date is set",
+        description="\n".join(warnings)
+        or "every client secret is valid for more than 30 days, or has no expiry date set",
         metadata={
-            "account": settings.account,
-            "expires_on": expires_on.isoformat() if expires_on else "not configured",
+            "accounts": ", ".join(expiry_dates),
+            "expires_on": expires_on,
+            "expiring_accounts": len(warnings),
         },
     )

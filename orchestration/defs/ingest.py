@@ -1,18 +1,29 @@
 """dlt loads as Dagster assets: the vendor API feeds and the vendor's own export files."""
 
+from functools import partial
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.common.destination.exceptions import DestinationHasFailedJobs
+from dlt.pipeline.exceptions import PipelineStepFailed
 
+from orchestration.accounts import (
+    ACCOUNTS_METADATA_KEY,
+    AccountLoad,
+    failure_description,
+    failure_reason,
+    merge_account_results,
+    outcome_lines_by_account,
+)
 from orchestration.resources import POOL, AcornResource
-from orchestration.settings import load_settings
+from orchestration.settings import VENDOR_API_PIPELINE, Account, SettingsError, load_settings
 from sources.clock import utc_now
 from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.spapi.archive import prune_archive
 from sources.vendor_api import vendor_api_source
-from sources.vendor_api.outcomes import last_run_outcomes, outcome_lines, unsettled
+from sources.vendor_api.outcomes import last_run_outcomes, unsettled
 from sources.vendor_api.settings import report_feeds, sales_feeds
 
 RAW_SCHEMA = "raw_vendor"
@@ -26,6 +37,7 @@ ORDER_FEEDS = (
 )
 REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
 INBOX_FEEDS = ("vendor_shipments", "vendor_stock", "vendor_catalogue")
+INBOX_PIPELINE = "acorn_vendor_inbox"
 
 
 class RawTableTranslator(DagsterDltTranslator):
@@ -36,17 +48,18 @@ class RawTableTranslator(DagsterDltTranslator):
         return spec.replace_attributes(key=dg.AssetKey([RAW_SCHEMA, data.resource.name]), deps=[], group_name="ingest")
 
 
-def _vendor_source(acorn: AcornResource | None = None):
-    if acorn is None:
+def _vendor_source(acorn: AcornResource | None = None, account: Account | None = None):
+    if acorn is None or account is None:
         # The definition-time source only lists resources; it never calls the API.
         return vendor_api_source(client_factory=_no_client)
     settings = acorn.settings()
     forecast_feeds, inventory_feeds = report_feeds(settings.selling_programs, settings.distributor_views)
     return vendor_api_source(
-        client_factory=acorn.client,
-        account=settings.account,
+        client_factory=partial(acorn.client, account.name),
+        account=account.name,
+        vendor_codes=account.vendor_codes,
         lookback_days=settings.lookback_days,
-        marketplace_ids=settings.marketplace_ids,
+        marketplace_ids=account.marketplace_ids,
         forecast_feeds=forecast_feeds,
         inventory_feeds=inventory_feeds,
         restate_from=settings.restate_from,
@@ -60,30 +73,63 @@ def _no_client():
     raise RuntimeError("the definition-time vendor source cannot call the API")
 
 
-def _pipeline(name: str, acorn: AcornResource | None = None):
-    # One dlt pipeline per source, so their states and working folders stay apart.
+def _pipeline(pipeline_name: str, acorn: AcornResource | None = None):
+    # One dlt pipeline per source and per vendor account, so their states (the cursors) and
+    # working folders stay apart.
     settings = acorn.settings() if acorn is not None else load_settings()
-    return make_pipeline(settings.warehouse_path, settings.pipelines_dir, pipeline_name=f"acorn_{name}")
+    return make_pipeline(settings.warehouse_path, settings.pipelines_dir, pipeline_name=pipeline_name)
 
 
 @dlt_assets(
     dlt_source=_vendor_source(),
-    dlt_pipeline=_pipeline("vendor_api"),
+    dlt_pipeline=_pipeline(VENDOR_API_PIPELINE),
     name="vendor_api",
     dagster_dlt_translator=RawTableTranslator(),
     pool=POOL,
 )
 def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource):
-    """Load purchase orders, order status and vendor reports from the Selling Partner API."""
-    # A new source object per run: dagster-dlt 0.29 edits the schema of the source it is given,
-    # and a reused object fails on its second run with KeyError 'name'.
-    pipeline = _pipeline("vendor_api", acorn)
-    results = list(dlt.run(context=context, dlt_source=_vendor_source(acorn), dlt_pipeline=pipeline))
-    yield from _with_report_outcomes(results, last_run_outcomes(pipeline.state))
+    """Load purchase orders, order status and vendor reports of every vendor account from the Selling Partner API."""
     settings = acorn.settings()
+    loads = [_load_account(context, dlt, acorn, account) for account in settings.accounts]
+    if all(load.error is not None for load in loads):
+        raise dg.Failure(
+            description=failure_description(loads),
+            metadata={ACCOUNTS_METADATA_KEY: dg.MetadataValue.json({load.account: load.status() for load in loads})},
+        )
+    outcomes = [row for load in loads for row in load.report_outcomes]
+    yield from _with_report_outcomes(merge_account_results(loads), outcomes)
     if settings.archive_retention_days is not None:
-        removed = prune_archive(settings.archive_dir, settings.archive_retention_days, utc_now().date())
-        context.log.info(f"raw archive: removed {len(removed)} day folders older than {settings.archive_retention_days} days")
+        for account in settings.accounts:
+            removed = prune_archive(account.archive_dir, settings.archive_retention_days, utc_now().date())
+            context.log.info(
+                f"raw archive of {account.name}: removed {len(removed)} day folders older than "
+                f"{settings.archive_retention_days} days"
+            )
+
+
+def _load_account(
+    context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource, account: Account
+) -> AccountLoad:
+    """Load one vendor account through its own pipeline; a failure is returned, not raised."""
+    try:
+        problem = account.missing_credentials_message()
+        account.endpoint  # noqa: B018 - raises SettingsError when the sandbox URL is missing
+    except SettingsError as error:
+        problem = str(error)
+    if problem:
+        context.log.error(f"vendor account {account.name!r} not loaded: {problem}")
+        return AccountLoad(account.name, error=problem)
+    pipeline = _pipeline(account.pipeline_name, acorn)
+    try:
+        # A new source object per run: dagster-dlt 0.29 edits the schema of the source it is
+        # given, and a reused object fails on its second run with KeyError 'name'.
+        results = list(dlt.run(context=context, dlt_source=_vendor_source(acorn, account), dlt_pipeline=pipeline))
+    except (PipelineStepFailed, DestinationHasFailedJobs) as error:
+        reason = failure_reason(error, account)
+        context.log.error(f"vendor account {account.name!r} failed, the other accounts are still loaded: {reason}")
+        return AccountLoad(account.name, error=reason)
+    context.log.info(f"vendor account {account.name!r} loaded through dlt pipeline {account.pipeline_name}")
+    return AccountLoad(account.name, results=results, report_outcomes=last_run_outcomes(pipeline.state))
 
 
 def _with_report_outcomes(results, outcomes: list[dict]):
@@ -101,7 +147,9 @@ def _with_report_outcomes(results, outcomes: list[dict]):
                 **(result.metadata or {}),
                 "report_requests": len(rows),
                 "report_periods_missing": len(unsettled(rows)),
-                "report_outcomes": dg.MetadataValue.md("\n".join(f"- {line}" for line in outcome_lines(rows)) or "none"),
+                "report_outcomes": dg.MetadataValue.md(
+                    "\n".join(f"- {line}" for line in outcome_lines_by_account(rows)) or "none"
+                ),
             },
             check_results=result.check_results,
             data_version=result.data_version,
@@ -111,7 +159,7 @@ def _with_report_outcomes(results, outcomes: list[dict]):
 
 @dlt_assets(
     dlt_source=inbox_source(inbox_dir=load_settings().inbox_dir),
-    dlt_pipeline=_pipeline("vendor_inbox"),
+    dlt_pipeline=_pipeline(INBOX_PIPELINE),
     name="vendor_inbox",
     dagster_dlt_translator=RawTableTranslator(),
     pool=POOL,
@@ -120,5 +168,5 @@ def vendor_inbox_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResour
     """Load the shipment, stock and catalogue exports of the vendor's own systems."""
     settings = acorn.settings()
     yield from dlt.run(
-        context=context, dlt_source=inbox_source(inbox_dir=settings.inbox_dir), dlt_pipeline=_pipeline("vendor_inbox", acorn)
+        context=context, dlt_source=inbox_source(inbox_dir=settings.inbox_dir), dlt_pipeline=_pipeline(INBOX_PIPELINE, acorn)
     )
