@@ -69,6 +69,10 @@ SINGLE_ACCOUNT_KEYS = ("account", "region", "marketplace_ids", "vendor_codes")
 VENDOR_API_PIPELINE = "acorn_vendor_api"
 
 
+# Amazon's reportPeriod values for the vendor analytics reports.
+REPORT_PERIODS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+
 class SettingsError(ValueError):
     """A setting is missing or invalid; the message names it and the fix."""
 
@@ -223,6 +227,9 @@ class Settings:
     distributor_views: tuple[str, ...] = ("MANUFACTURING",)
     restate_from: date | None = None
     sales_periods: tuple[str, ...] = ()
+    traffic_periods: tuple[str, ...] = ()
+    net_pure_product_margin_periods: tuple[str, ...] = ()
+    real_time_inventory: bool = True
     archive_retention_days: int | None = None
 
     @property
@@ -482,6 +489,16 @@ def _check_refresh_tokens_differ(accounts: list[Account]) -> None:
         seen[token] = account.name
 
 
+def _report_periods(value: Any, key: str) -> tuple[str, ...]:
+    """Read a list of Amazon's report periods (DAY, WEEK, MONTH, QUARTER, YEAR) from `[acorn] key`."""
+    if isinstance(value, str) or not isinstance(value, list):
+        raise SettingsError(f"[acorn] {key} is {value!r}; give a list such as [\"WEEK\", \"MONTH\"]")
+    unknown = [period for period in value if period not in REPORT_PERIODS]
+    if unknown:
+        raise SettingsError(f"[acorn] {key} lists {unknown!r}; use {', '.join(REPORT_PERIODS)}")
+    return tuple(value)
+
+
 def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings for the project at `home` (default: ACORN_HOME or the current folder)."""
     env = os.environ if environ is None else environ
@@ -525,6 +542,18 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
     unknown_periods = [period for period in sales_periods if period not in ("DAY", "WEEK", "MONTH")]
     if unknown_periods:
         raise SettingsError(f"[acorn] sales_periods lists {unknown_periods!r}; use DAY, WEEK or MONTH")
+    # GET_VENDOR_TRAFFIC_REPORT and GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT are requested only
+    # for the periods listed.
+    analytics_periods = {
+        key: _report_periods(config.get(key, []), key) for key in ("traffic_periods", "net_pure_product_margin_periods")
+    }
+    # GET_VENDOR_REAL_TIME_INVENTORY_REPORT is requested unless switched off, because Amazon
+    # serves each hour for 168 hours only and an hour not loaded by then is lost.
+    real_time_inventory = config.get("real_time_inventory", True)
+    if not isinstance(real_time_inventory, bool):
+        raise SettingsError(
+            f"[acorn] real_time_inventory is {real_time_inventory!r}; write true or false, without quotes"
+        )
     # Days of raw archive to keep; unset keeps every response.
     retention = env.get("ACORN_ARCHIVE_RETENTION_DAYS", config.get("archive_retention_days"))
     try:
@@ -561,5 +590,8 @@ def load_settings(home: Path | None = None, environ: Mapping[str, str] | None = 
         distributor_views=distributor_views,
         restate_from=restate_from,
         sales_periods=sales_periods,
+        traffic_periods=analytics_periods["traffic_periods"],
+        net_pure_product_margin_periods=analytics_periods["net_pure_product_margin_periods"],
+        real_time_inventory=real_time_inventory,
         archive_retention_days=retention,
     )

@@ -24,7 +24,13 @@ from sources.pipeline import make_pipeline
 from sources.spapi.archive import prune_archive
 from sources.vendor_api import vendor_api_source
 from sources.vendor_api.outcomes import last_run_outcomes, unsettled
-from sources.vendor_api.settings import report_feeds, sales_feeds
+from sources.vendor_api.settings import (
+    net_pure_product_margin_feeds,
+    real_time_inventory_feeds,
+    report_feeds,
+    sales_feeds,
+    traffic_feeds,
+)
 
 RAW_SCHEMA = "raw_vendor"
 ORDER_FEEDS = (
@@ -35,7 +41,14 @@ ORDER_FEEDS = (
     "purchase_order_status_acknowledgements",
     "purchase_order_status_quantity_changes",
 )
-REPORT_FEEDS = ("vendor_forecasts", "vendor_inventory", "vendor_sales")
+REPORT_FEEDS = (
+    "vendor_forecasts",
+    "vendor_inventory",
+    "vendor_sales",
+    "vendor_traffic",
+    "vendor_net_pure_product_margin",
+    "vendor_real_time_inventory",
+)
 INBOX_FEEDS = ("vendor_shipments", "vendor_stock", "vendor_catalogue")
 INBOX_PIPELINE = "acorn_vendor_inbox"
 
@@ -66,6 +79,11 @@ def _vendor_source(acorn: AcornResource | None = None, account: Account | None =
         sales_feeds=sales_feeds(
             settings.sales_periods, settings.selling_programs, settings.distributor_views, settings.lookback_days
         ),
+        # Amazon's lookback, not lookback_days, bounds these feeds' periods, so a quarter or a
+        # year that began before lookback_days is still requested whole.
+        traffic_feeds=traffic_feeds(settings.traffic_periods),
+        net_pure_product_margin_feeds=net_pure_product_margin_feeds(settings.net_pure_product_margin_periods),
+        real_time_inventory_feeds=real_time_inventory_feeds(settings.real_time_inventory),
     )
 
 

@@ -1,4 +1,4 @@
-"""Report feed settings: selling programs, distributor views and the restatement date."""
+"""Report feed settings: selling programs, distributor views, report periods and the restatement date."""
 
 from datetime import date
 
@@ -53,3 +53,40 @@ def test_archive_retention_read_and_checked(tmp_path):
         load_settings(tmp_path, environ={"ACORN_ARCHIVE_RETENTION_DAYS": "a year"})
     with pytest.raises(SettingsError, match="archive_retention_days is 0; keep at least 1 day"):
         load_settings(tmp_path, environ={"ACORN_ARCHIVE_RETENTION_DAYS": "0"})
+
+
+def test_analytics_reports_default(tmp_path):
+    settings = load_settings(tmp_path, environ={})
+
+    assert settings.traffic_periods == ()
+    assert settings.net_pure_product_margin_periods == ()
+    assert settings.real_time_inventory is True
+
+
+def test_analytics_reports_read(tmp_path):
+    write_config(
+        tmp_path,
+        '[acorn]\ntraffic_periods = ["WEEK", "QUARTER"]\nnet_pure_product_margin_periods = ["YEAR"]\n'
+        "real_time_inventory = false\n",
+    )
+
+    settings = load_settings(tmp_path, environ={})
+
+    assert settings.traffic_periods == ("WEEK", "QUARTER")
+    assert settings.net_pure_product_margin_periods == ("YEAR",)
+    assert settings.real_time_inventory is False
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('traffic_periods = ["WEEK", "HOUR"]', r"\[acorn\] traffic_periods lists \['HOUR'\]; use DAY, WEEK, MONTH, QUARTER, YEAR"),
+        ('net_pure_product_margin_periods = "MONTH"', r"\[acorn\] net_pure_product_margin_periods is 'MONTH'; give a list such as"),
+        ('real_time_inventory = "no"', r"\[acorn\] real_time_inventory is 'no'; write true or false, without quotes"),
+    ],
+)
+def test_analytics_report_setting_rejected(tmp_path, line, message):
+    write_config(tmp_path, f"[acorn]\n{line}\n")
+
+    with pytest.raises(SettingsError, match=message):
+        load_settings(tmp_path, environ={})
