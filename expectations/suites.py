@@ -217,7 +217,7 @@ def _time_expectations(
 
 
 def outbound_acknowledgement_lines_suite() -> gx.ExpectationSuite:
-    """Build the suite that gates PO acknowledgements, one row per PO line."""
+    """Build the suite that gates PO acknowledgements, one row per PO line and acknowledgement code."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.expectations.row_conditions import Column
@@ -225,7 +225,7 @@ def outbound_acknowledgement_lines_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="analytics.outbound_acknowledgement_lines",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number", "acknowledgement_code"]),
             _greater_than_zero("acknowledged_quantity_amount", "acknowledged quantity"),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="computed_ordered_eaches",
@@ -679,7 +679,7 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec(
             table="analytics.outbound_acknowledgement_lines",
             build_suite=outbound_acknowledgement_lines_suite,
-            key_columns=("purchase_order_number", "item_sequence_number"),
+            key_columns=("purchase_order_number", "item_sequence_number", "acknowledgement_code"),
             blocking=True,
             sql_columns={
                 "computed_ordered_eaches": (

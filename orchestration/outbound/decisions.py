@@ -1,10 +1,12 @@
 """A planner's acknowledgement decisions, read from `acknowledgement_decisions.csv` in the inbox.
 
-One row per PO line overrides the default decision of the outbound model (accept the ordered
-quantity unless the catalogue lacks the ASIN or lists it as discontinued):
+The rows of a PO line replace the default decision of the outbound model (accept what the
+vendor's stock covers, unless the catalogue lacks the ASIN or lists it as discontinued). A
+line may have one row per acknowledgement code, for example part accepted and part backordered:
 
     purchase_order_number,item_sequence_number,acknowledgement_code,acknowledged_quantity,rejection_reason
-    2JK3S9VC,1,Backordered,10,
+    2JK3S9VC,1,Accepted,6,
+    2JK3S9VC,1,Backordered,4,
     2JK3S9VC,2,Rejected,24,TemporarilyUnavailable
 
 `acknowledged_quantity` is in the unit the line was ordered in (cases or eaches). A rejection
@@ -42,8 +44,8 @@ class Decision:
     problems: tuple[str, ...] = ()
 
 
-def read_decisions(path: Path) -> dict[tuple[str, str], Decision]:
-    """Read the decisions by (PO number, item sequence number); no file means no decisions."""
+def read_decisions(path: Path) -> dict[tuple[str, str], list[Decision]]:
+    """Read the decisions by (PO number, item sequence number), in file order; no file means no decisions."""
     path = Path(path)
     if not path.exists():
         return {}
@@ -52,16 +54,17 @@ def read_decisions(path: Path) -> dict[tuple[str, str], Decision]:
         missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
         if missing:
             raise DecisionFileError(f"{path} lacks the columns {', '.join(missing)}; its header must be {','.join(COLUMNS)}")
-        decisions: dict[tuple[str, str], Decision] = {}
+        decisions: dict[tuple[str, str], list[Decision]] = {}
         for row_number, row in enumerate(reader, start=2):
             key = (row["purchase_order_number"].strip(), row["item_sequence_number"].strip().lstrip("0") or "0")
             decision = _decision(row_number, row)
-            if key in decisions:
+            earlier = next((other for other in decisions.get(key, []) if other.code == decision.code), None)
+            if earlier is not None:
                 decision = Decision(
                     row_number, decision.code, decision.quantity, decision.reason,
-                    (*decision.problems, f"repeats the line of row {decisions[key].row_number}"),
+                    (*decision.problems, f"repeats the line and acknowledgement_code of row {earlier.row_number}"),
                 )  # fmt: skip
-            decisions[key] = decision
+            decisions.setdefault(key, []).append(decision)
     return decisions
 
 
@@ -83,32 +86,44 @@ def _decision(row_number: int, row: dict) -> Decision:
 
 
 def apply_decisions(
-    po_number: str, lines: Sequence[dict], decisions: dict[tuple[str, str], Decision], file_name: str = FILE_NAME
+    po_number: str, lines: Sequence[dict], decisions: dict[tuple[str, str], list[Decision]], file_name: str = FILE_NAME
 ) -> tuple[list[dict], list[str]]:
-    """Return the PO's acknowledgement lines with the planner's decisions, and why to hold it."""
-    decided = []
-    reasons: list[tuple[int, str]] = []
-    known = set()
+    """Return the PO's acknowledgement rows with the planner's decisions, and why to hold it.
+
+    The model's rows of a decided line are replaced by one row per decision. Each new row
+    keeps the scheduled dates of the model's row with the same code, or else of the line's
+    first row.
+    """
+    rows_by_line: dict[tuple[str, str], list[dict]] = {}
     for line in lines:
         key = (po_number, str(line["item_sequence_number"]).lstrip("0") or "0")
-        known.add(key)
-        decision = decisions.get(key)
-        if decision is None:
-            decided.append(dict(line))
+        rows_by_line.setdefault(key, []).append(line)
+
+    decided = []
+    reasons: list[tuple[int, str]] = []
+    for key, model_rows in rows_by_line.items():
+        line_decisions = decisions.get(key)
+        if not line_decisions:
+            decided.extend(dict(row) for row in model_rows)
             continue
-        if decision.problems:
+        broken = [decision for decision in line_decisions if decision.problems]
+        for decision in broken:
             reasons.append((decision.row_number, f"{file_name} row {decision.row_number}: " + "; ".join(decision.problems)))
-            decided.append(dict(line))
+        if broken:
+            decided.extend(dict(row) for row in model_rows)
             continue
-        decided.append(
-            {
-                **line,
-                "acknowledgement_code": decision.code,
-                "acknowledged_quantity_amount": decision.quantity,
-                "rejection_reason": decision.reason,
-            }
-        )
-    for key, decision in sorted(decisions.items(), key=lambda item: item[1].row_number):
-        if key[0] == po_number and key not in known:
-            reasons.append((decision.row_number, f"{file_name} row {decision.row_number}: PO {po_number} has no line {key[1]}"))
+        for decision in line_decisions:
+            template = next((row for row in model_rows if row["acknowledgement_code"] == decision.code), model_rows[0])
+            decided.append(
+                {
+                    **template,
+                    "acknowledgement_code": decision.code,
+                    "acknowledged_quantity_amount": decision.quantity,
+                    "rejection_reason": decision.reason,
+                }
+            )
+    for key, line_decisions in decisions.items():
+        if key[0] == po_number and key not in rows_by_line:
+            for decision in line_decisions:
+                reasons.append((decision.row_number, f"{file_name} row {decision.row_number}: PO {po_number} has no line {key[1]}"))
     return decided, [reason for _row, reason in sorted(reasons)]

@@ -39,6 +39,9 @@ BUSINESS_ID_COLUMNS = {
 }
 DOCUMENT_KINDS = tuple(BUSINESS_ID_COLUMNS)
 
+# The order of an item's acknowledgements in a payload.
+ACKNOWLEDGEMENT_CODES = ("Accepted", "Backordered", "Rejected")
+
 INVOICE_TOTAL_COLUMNS = (
     "line_total_amount",
     "tax_total_amount",
@@ -85,7 +88,12 @@ def payload_sha256(payload: Mapping[str, Any]) -> str:
 
 
 def build_acknowledgement(po_number: str, lines: Sequence[Row], acknowledged_at: datetime) -> dict:
-    """Build the submitAcknowledgement body for one PO from its acknowledgement lines."""
+    """Build the submitAcknowledgement body for one PO from its acknowledgement rows.
+
+    A PO line may have several rows, one per acknowledgement code (e.g. part Accepted and
+    part Backordered). They become one item with an itemAcknowledgements entry per row,
+    Accepted first, then Backordered, then Rejected.
+    """
     document = document_id("acknowledgement", po_number)
     with _missing_columns_reported(document):
         payload = _acknowledgement_payload(document, po_number, lines, acknowledged_at)
@@ -99,23 +107,28 @@ def _acknowledgement_payload(
     selling_party_id = _single_value(document, lines, "selling_party_id")
 
     items = []
-    for line in sorted(lines, key=lambda row: _sequence_key(row["item_sequence_number"])):
-        item_acknowledgement = _without_none(
-            {
-                "acknowledgementCode": line["acknowledgement_code"],
-                "acknowledgedQuantity": _quantity(line, "acknowledged_quantity"),
-                "scheduledShipDate": line.get("scheduled_ship_date"),
-                "scheduledDeliveryDate": line.get("scheduled_delivery_date"),
-                "rejectionReason": line.get("rejection_reason"),
-            }
-        )
+    for item_lines in _acknowledgement_items(lines):
+        line = item_lines[0]
+        _require_one_row_per_code(document, item_lines)
+        item_acknowledgements = [
+            _without_none(
+                {
+                    "acknowledgementCode": entry["acknowledgement_code"],
+                    "acknowledgedQuantity": _quantity(entry, "acknowledged_quantity"),
+                    "scheduledShipDate": entry.get("scheduled_ship_date"),
+                    "scheduledDeliveryDate": entry.get("scheduled_delivery_date"),
+                    "rejectionReason": entry.get("rejection_reason"),
+                }
+            )
+            for entry in item_lines
+        ]
         item = {
             "itemSequenceNumber": line["item_sequence_number"],
             "amazonProductIdentifier": line.get("amazon_product_identifier"),
             "vendorProductIdentifier": line.get("vendor_product_identifier"),
             "orderedQuantity": _quantity(line, "ordered_quantity"),
             "netCost": _money(line["net_cost_amount"], line["net_cost_currency_code"]),
-            "itemAcknowledgements": [item_acknowledgement],
+            "itemAcknowledgements": item_acknowledgements,
         }
         if line.get("list_price_amount") is not None:
             item["listPrice"] = _money(line["list_price_amount"], line["list_price_currency_code"])
@@ -131,6 +144,39 @@ def _acknowledgement_payload(
             }
         ]
     }
+
+
+def _acknowledgement_items(lines: Sequence[Row]) -> list[list[Row]]:
+    """Group acknowledgement rows by PO line, lines in item sequence order, codes in ACKNOWLEDGEMENT_CODES order."""
+    by_item: dict[str, list[Row]] = {}
+    for line in lines:
+        by_item.setdefault(str(line["item_sequence_number"]), []).append(line)
+    return [
+        sorted(by_item[key], key=lambda row: _code_rank(row["acknowledgement_code"]))
+        for key in sorted(by_item, key=_sequence_key)
+    ]
+
+
+def _require_one_row_per_code(document: str, item_lines: Sequence[Row]) -> None:
+    """Raise PayloadInvalid when a PO line's rows repeat a code or disagree on what was ordered."""
+    label = f"PO line {item_lines[0]['item_sequence_number']}"
+    codes = [str(row["acknowledgement_code"]) for row in item_lines]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise PayloadInvalid(
+            document,
+            [f"{label} has more than one {' and '.join(repeated)} row; the outbound model has one row per line and code"],
+        )
+    for column in ("ordered_quantity_amount", "ordered_quantity_unit_of_measure", "ordered_quantity_unit_size", "net_cost_amount"):
+        values = {row.get(column) for row in item_lines}
+        if len(values) > 1:
+            listed = ", ".join(sorted(str(value) for value in values))
+            raise PayloadInvalid(document, [f"{label}: its rows disagree on {column}: {listed}"])
+
+
+def _code_rank(code: Any) -> tuple[int, str]:
+    rank = ACKNOWLEDGEMENT_CODES.index(code) if code in ACKNOWLEDGEMENT_CODES else len(ACKNOWLEDGEMENT_CODES)
+    return (rank, str(code))
 
 
 def build_shipment_confirmation(
@@ -323,22 +369,35 @@ def _invoice_payload(
 def check_acknowledgement(lines: Sequence[Row]) -> list[str]:
     """Return why an acknowledgement must be held: empty if it may be sent.
 
-    A line is wrong when its acknowledged quantity is not above 0, or when it acknowledges
-    more eaches than were ordered.
+    A row is wrong when its acknowledged quantity is not above 0. A PO line is wrong when
+    its rows together acknowledge more eaches than were ordered.
     """
     reasons = []
-    for line in sorted(lines, key=lambda row: _sequence_key(row["item_sequence_number"])):
+    for item_lines in _acknowledgement_items(lines):
+        line = item_lines[0]
         label = f"PO {line['purchase_order_number']} line {line['item_sequence_number']}"
-        amount = line["acknowledged_quantity_amount"]
-        if amount is None or amount <= 0:
-            reasons.append(f"{label}: acknowledged quantity {amount} is not greater than 0")
+        valid = []
+        for entry in item_lines:
+            amount = entry["acknowledged_quantity_amount"]
+            if amount is None or amount <= 0:
+                code = f" {entry['acknowledgement_code']}" if len(item_lines) > 1 else ""
+                reasons.append(f"{label}:{code} acknowledged quantity {amount} is not greater than 0")
+            else:
+                valid.append(entry)
+        if not valid:
             continue
-        acknowledged = _eaches(line, "acknowledged_quantity")
+        acknowledged = sum(_eaches(entry, "acknowledged_quantity") for entry in valid)
         ordered = _eaches(line, "ordered_quantity")
         if acknowledged > ordered:
+            if len(valid) == 1:
+                parts = _describe_quantity(valid[0], "acknowledged_quantity")
+            else:
+                parts = " + ".join(
+                    f"{entry['acknowledgement_code']} {_describe_quantity(entry, 'acknowledged_quantity')}"
+                    for entry in valid
+                )
             reasons.append(
-                f"{label}: acknowledges {acknowledged} eaches"
-                f" ({_describe_quantity(line, 'acknowledged_quantity')}),"
+                f"{label}: acknowledges {acknowledged} eaches ({parts}),"
                 f" more than the {ordered} ordered ({_describe_quantity(line, 'ordered_quantity')})"
             )
     return reasons

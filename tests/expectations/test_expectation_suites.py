@@ -68,8 +68,8 @@ def test_acknowledgement_suite_passes_good_lines(warehouse, write):
     assert outcome.row_count == 3
     assert outcome.blocking is True
     assert outcome.failed_rows == []
-    # 2 keys present + keys unique + 7 line checks
-    assert outcome.evaluated_expectations == 10
+    # 3 keys present + keys unique + 7 line checks
+    assert outcome.evaluated_expectations == 11
 
 
 @pytest.mark.parametrize(
@@ -138,11 +138,23 @@ def test_acknowledgement_suite_names_duplicate_keys(warehouse, write):
     outcome = validate(warehouse, write, ACK, lines)
 
     assert failed_descriptions(outcome) == {
-        "(purchase_order_number, item_sequence_number) must be unique"
+        "(purchase_order_number, item_sequence_number, acknowledgement_code) must be unique"
     }
     assert outcome.failed_expectations[0].unexpected_count == 2
     named = {(row["purchase_order_number"], row["item_sequence_number"]) for row in outcome.failed_rows}
     assert named == {("2JK3S9VC", "1")}
+
+
+def test_acknowledgement_suite_allows_split_line(warehouse, write):
+    # 6 of the 10 cases Accepted, 4 Backordered: two rows of one line.
+    lines = [
+        acknowledgement_line(acknowledged_quantity_amount=6),
+        acknowledgement_line(acknowledgement_code="Backordered", acknowledged_quantity_amount=4),
+    ]
+
+    outcome = validate(warehouse, write, ACK, lines)
+
+    assert outcome.success, outcome.failed_expectations
 
 
 # --- shipment confirmations --------------------------------------------------------------

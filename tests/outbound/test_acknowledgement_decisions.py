@@ -91,6 +91,46 @@ def test_invalid_rows_are_reasons_to_hold(tmp_path):
     ]
 
 
+def test_decisions_split_a_line(tmp_path):
+    # Line 1 ordered 10 cases of 12: 6 accepted and 4 backordered.
+    write_decisions(tmp_path, "2JK3S9VC,1,Accepted,6,\n2JK3S9VC,1,Backordered,4,\n")
+    decisions = read_decisions(tmp_path / "acknowledgement_decisions.csv")
+
+    lines, reasons = apply_decisions("2JK3S9VC", rows.acknowledgement_lines(), decisions)
+
+    line_1 = [(line["acknowledgement_code"], line["acknowledged_quantity_amount"]) for line in lines if line["item_sequence_number"] == "1"]
+    assert reasons == []
+    assert line_1 == [("Accepted", 6), ("Backordered", 4)]
+    assert len(lines) == 4
+
+
+def test_decision_replaces_split_model_rows(tmp_path):
+    write_decisions(tmp_path, "2JK3S9VC,1,Rejected,10,TemporarilyUnavailable\n")
+    decisions = read_decisions(tmp_path / "acknowledgement_decisions.csv")
+    model_rows = [
+        rows.acknowledgement_line(acknowledged_quantity_amount=6),
+        rows.acknowledgement_line(acknowledgement_code="Backordered", acknowledged_quantity_amount=4),
+    ]
+
+    lines, reasons = apply_decisions("2JK3S9VC", model_rows, decisions)
+
+    assert reasons == []
+    assert [(line["acknowledgement_code"], line["acknowledged_quantity_amount"], line["rejection_reason"]) for line in lines] == [
+        ("Rejected", 10, "TemporarilyUnavailable")
+    ]
+
+
+def test_repeated_line_and_code_is_held(tmp_path):
+    write_decisions(tmp_path, "2JK3S9VC,1,Accepted,6,\n2JK3S9VC,01,Accepted,4,\n")
+    decisions = read_decisions(tmp_path / "acknowledgement_decisions.csv")
+
+    lines, reasons = apply_decisions("2JK3S9VC", rows.acknowledgement_lines(), decisions)
+
+    assert reasons == ["acknowledgement_decisions.csv row 3: repeats the line and acknowledgement_code of row 2"]
+    # The model's rows stay until the file is fixed.
+    assert [line["acknowledged_quantity_amount"] for line in lines if line["item_sequence_number"] == "1"] == [10]
+
+
 def test_file_without_the_columns_is_named(tmp_path):
     (tmp_path / "acknowledgement_decisions.csv").write_text("po,line\n2JK3S9VC,1\n")
 

@@ -446,7 +446,16 @@ def test_acknowledgement_payload_fields():
             "2JK3S9VC",
             [acknowledgement_line(), acknowledgement_line()],
             datetime(2026, 3, 1, tzinfo=UTC),
-            r"acknowledgements\[0\]: itemSequenceNumber 1 appears more than once",
+            r"PO line 1 has more than one Accepted row; the outbound model has one row per line and code",
+        ),
+        (
+            "2JK3S9VC",
+            [
+                acknowledgement_line(acknowledged_quantity_amount=6),
+                acknowledgement_line(acknowledgement_code="Backordered", acknowledged_quantity_amount=4, ordered_quantity_amount=11),
+            ],
+            datetime(2026, 3, 1, tzinfo=UTC),
+            r"PO line 1: its rows disagree on ordered_quantity_amount: 10, 11",
         ),
         (
             "2JK3S9VC",
@@ -497,6 +506,66 @@ def test_check_acknowledgement_holds_bad_quantities():
         "PO 2JK3S9VC line 1: acknowledged quantity 0 is not greater than 0",
         "PO 2JK3S9VC line 2: acknowledges 130 eaches (130 Eaches),"
         " more than the 120 ordered (10 Cases of 12)",
+    ]
+
+
+def split_line() -> list[dict[str, Any]]:
+    """Line 1 (10 Cases of 12): 6 Cases Accepted, 4 Backordered a week later, listed backordered first."""
+    return [
+        acknowledgement_line(
+            acknowledgement_code="Backordered",
+            acknowledged_quantity_amount=4,
+            scheduled_ship_date=datetime(2026, 3, 9, 14, 30, tzinfo=UTC),
+            scheduled_delivery_date=datetime(2026, 3, 12, 16, 0, tzinfo=UTC),
+        ),
+        acknowledgement_line(acknowledged_quantity_amount=6),
+    ]
+
+
+def test_split_line_becomes_one_item():
+    payload = payloads.build_acknowledgement("2JK3S9VC", split_line(), datetime(2026, 3, 1, tzinfo=UTC))
+
+    (item,) = payload["acknowledgements"][0]["items"]
+    assert item["itemSequenceNumber"] == "1"
+    assert item["orderedQuantity"] == {"amount": 10, "unitOfMeasure": "Cases", "unitSize": 12}
+    assert item["itemAcknowledgements"] == [
+        {
+            "acknowledgementCode": "Accepted",
+            "acknowledgedQuantity": {"amount": 6, "unitOfMeasure": "Cases", "unitSize": 12},
+            "scheduledShipDate": "2026-03-02T14:30:00Z",
+            "scheduledDeliveryDate": "2026-03-05T16:00:00Z",
+        },
+        {
+            "acknowledgementCode": "Backordered",
+            "acknowledgedQuantity": {"amount": 4, "unitOfMeasure": "Cases", "unitSize": 12},
+            "scheduledShipDate": "2026-03-09T14:30:00Z",
+            "scheduledDeliveryDate": "2026-03-12T16:00:00Z",
+        },
+    ]
+    assert_matches_amazon_schema(payload, "vendorOrders.json", "SubmitAcknowledgementRequest")
+
+
+def test_check_acknowledgement_passes_split_line():
+    assert payloads.check_acknowledgement(split_line()) == []
+
+
+def test_check_acknowledgement_adds_up_split_line():
+    lines = split_line()
+    # 6 + 5 cases of 12 = 132 eaches against 120 ordered.
+    lines[0]["acknowledged_quantity_amount"] = 5
+
+    assert payloads.check_acknowledgement(lines) == [
+        "PO 2JK3S9VC line 1: acknowledges 132 eaches (Accepted 6 Cases of 12 + Backordered 5 Cases of 12),"
+        " more than the 120 ordered (10 Cases of 12)"
+    ]
+
+
+def test_check_acknowledgement_names_empty_split_row():
+    lines = split_line()
+    lines[0]["acknowledged_quantity_amount"] = 0
+
+    assert payloads.check_acknowledgement(lines) == [
+        "PO 2JK3S9VC line 1: Backordered acknowledged quantity 0 is not greater than 0"
     ]
 
 
