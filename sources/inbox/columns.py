@@ -7,8 +7,11 @@ from dataclasses import dataclass
 class CsvColumn:
     name: str
     kind: str  # text, timestamp, date, bigint, decimal, bool
-    required: bool = True
+    required: bool = True  # False: a cell may be empty
     allowed: tuple[str, ...] = ()
+    # False: the header may leave the column out, and every row then reads it as empty. Columns
+    # added after vendors started sending the file are optional, so older exports still load.
+    in_header: bool = True
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ VENDOR_SHIPMENTS = CsvTable(
         CsvColumn("quantity", "bigint"),
         CsvColumn("unit_of_measure", "text", allowed=("Cases", "Eaches")),
         CsvColumn("unit_size", "bigint"),
+        # SSCC-18 of the pallet the carton is on; empty when the carton ships loose.
+        CsvColumn("pallet_id", "text", required=False, in_header=False),
+        CsvColumn("lot_number", "text", required=False, in_header=False),
+        CsvColumn("expiry_date", "date", required=False, in_header=False),
     ),
     primary_key=("shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"),
 )
@@ -69,6 +76,8 @@ VENDOR_CATALOGUE = CsvTable(
         CsvColumn("currency_code", "text"),
         CsvColumn("is_discontinued", "bool"),
         CsvColumn("lead_time_days", "bigint", required=False),
+        # True when the item's ASN lines need a lot number and an expiry date (perishables).
+        CsvColumn("requires_lot_and_expiry", "bool", required=False, in_header=False),
     ),
     primary_key=("asin",),
 )

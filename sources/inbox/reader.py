@@ -84,11 +84,14 @@ def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
             logger.warning("%s is empty; nothing to load", path)
             return
         header = [name.strip() for name in header]
-        missing = [column.name for column in table.columns if column.name not in header]
+        missing = [column.name for column in table.columns if column.in_header and column.name not in header]
         if missing:
+            names = ", ".join(column.name for column in table.columns if column.in_header)
+            optional = [column.name for column in table.columns if not column.in_header]
             raise InboxFileError(
                 f"{path.name} line 1: missing column(s) {', '.join(missing)}. Nothing from "
-                f"{path.name} was loaded: the header must name {', '.join(c.name for c in table.columns)}"
+                f"{path.name} was loaded: the header must name {names}"
+                + (f" (and may name {', '.join(optional)})" if optional else "")
             )
         extra = [name for name in header if name not in {c.name for c in table.columns}]
         if extra:
@@ -107,7 +110,8 @@ def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
                 )
             row: dict[str, Any] = {}
             for column in table.columns:
-                raw = cells[positions[column.name]].strip()
+                position = positions.get(column.name)
+                raw = "" if position is None else cells[position].strip()
                 if raw == "":
                     if column.required:
                         raise _cell_error(path, line, column.name, raw, "is empty but required")

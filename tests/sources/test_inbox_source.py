@@ -266,3 +266,66 @@ def test_bad_last_row_loads_nothing(tmp_path, monkeypatch):
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
     assert "vendor_stock" not in tables
+
+
+PALLETISED_SHIPMENTS = (
+    "shipment_id,ship_date,shipment_type,carrier_scac,carrier_reference,bill_of_lading_number,ship_from_party_id,"
+    "ship_to_party_id,purchase_order_number,item_sequence_number,asin,vendor_sku,carton_id,quantity,unit_of_measure,"
+    "unit_size,pallet_id,lot_number,expiry_date\n"
+    "SHP-3,2024-05-12T00:00:00Z,LessThanTruckLoad,ABFS,PRO-78,BOL-10,WH-SZ,ONT8,PO000003,1,B000000001,SKU-1,"
+    "000123456789012348,4,Cases,6,100123456789012345,LOT-2405,2025-05-31\n"
+    "SHP-3,2024-05-12T00:00:00Z,LessThanTruckLoad,ABFS,PRO-78,BOL-10,WH-SZ,ONT8,PO000003,2,B000000002,SKU-2,"
+    "000123456789012349,6,Eaches,1,,,\n"
+)
+
+
+def test_optional_columns_may_be_left_out(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox")
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    pipeline.run(inbox_source(inbox))
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select table_name || '.' || column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw_vendor'"
+            ).fetchall()
+        )
+        filled = con.execute(
+            "select count(pallet_id), count(lot_number), count(expiry_date) from raw_vendor.vendor_shipments"
+        ).fetchone()
+        flags = con.execute("select count(requires_lot_and_expiry) from raw_vendor.vendor_catalogue").fetchone()
+    assert types["vendor_shipments.pallet_id"] == "VARCHAR"
+    assert types["vendor_shipments.lot_number"] == "VARCHAR"
+    assert types["vendor_shipments.expiry_date"] == "DATE"
+    assert types["vendor_catalogue.requires_lot_and_expiry"] == "BOOLEAN"
+    assert filled == (0, 0, 0)
+    assert flags == (0,)
+
+
+def test_pallet_lot_and_expiry_read(tmp_path):
+    path = write_inbox(tmp_path / "inbox", shipments=PALLETISED_SHIPMENTS) / "shipments.csv"
+
+    rows = read_csv_file(path, VENDOR_SHIPMENTS)
+
+    assert (rows[0]["pallet_id"], rows[0]["lot_number"], rows[0]["expiry_date"]) == (
+        "100123456789012345",
+        "LOT-2405",
+        date(2025, 5, 31),
+    )
+    assert (rows[1]["pallet_id"], rows[1]["lot_number"], rows[1]["expiry_date"]) == (None, None, None)
+
+
+def test_bad_expiry_date_named(tmp_path):
+    path = write_inbox(tmp_path / "inbox", shipments=PALLETISED_SHIPMENTS.replace("2025-05-31", "31/05/2025")) / "shipments.csv"
+
+    with pytest.raises(InboxFileError, match="shipments.csv line 2, column expiry_date: '31/05/2025' is not a date"):
+        read_csv_file(path, VENDOR_SHIPMENTS)
+
+
+def test_missing_column_names_optional_ones(tmp_path):
+    path = write_inbox(tmp_path / "inbox", catalogue=CATALOGUE.replace("lead_time_days", "lead_time")) / "catalogue.csv"
+
+    with pytest.raises(InboxFileError, match=r"missing column\(s\) lead_time_days\. .* \(and may name requires_lot_and_expiry\)"):
+        read_csv_file(path, VENDOR_CATALOGUE)

@@ -28,7 +28,8 @@ renamed as (
             when is_discontinued is null then false
             when lower(trim(cast(is_discontinued as {{ dbt.type_string() }}))) in ('true', 't', 'yes', 'y', '1') then true
             when lower(trim(cast(is_discontinued as {{ dbt.type_string() }}))) in ('false', 'f', 'no', 'n', '0', '') then false
-        end as is_discontinued
+        end as is_discontinued,
+        {{ flag_or_false(column_or_null(source('vendor', 'vendor_catalogue'), 'requires_lot_and_expiry')) }} as requires_lot_and_expiry
 
     from source
 

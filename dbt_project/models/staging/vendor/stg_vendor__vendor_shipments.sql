@@ -27,6 +27,9 @@ renamed as (
         upper(trim(carrier_scac)) as carrier_scac,
         nullif(trim(carrier_reference), '') as carrier_reference,
         nullif(trim(bill_of_lading_number), '') as bill_of_lading_number,
+        nullif(trim(cast({{ column_or_null(source('vendor', 'vendor_shipments'), 'pallet_id') }} as {{ dbt.type_string() }})), '') as pallet_id,
+        nullif(trim(cast({{ column_or_null(source('vendor', 'vendor_shipments'), 'lot_number') }} as {{ dbt.type_string() }})), '') as lot_number,
+        {{ dbt.safe_cast(column_or_null(source('vendor', 'vendor_shipments'), 'expiry_date'), 'date') }} as expiry_date,
 
         -- quantities
         {{ dbt.safe_cast('quantity', dbt.type_bigint()) }} as shipped_quantity_amount,
@@ -55,6 +58,9 @@ sized as (
         carrier_scac,
         carrier_reference,
         bill_of_lading_number,
+        pallet_id,
+        lot_number,
+        expiry_date,
         shipped_quantity_amount,
         shipped_quantity_unit_of_measure,
         {{ unit_size('shipped_quantity_unit_of_measure', 'shipped_quantity_unit_size') }} as shipped_quantity_unit_size,
@@ -82,6 +88,8 @@ final as (
         carrier_scac,
         carrier_reference,
         bill_of_lading_number,
+        pallet_id,
+        lot_number,
 
         -- quantities
         shipped_quantity_amount,
@@ -89,9 +97,10 @@ final as (
         shipped_quantity_unit_size,
         {{ to_eaches('shipped_quantity_amount', 'shipped_quantity_unit_size') }} as shipped_eaches,
 
-        -- timestamps
+        -- dates
         ship_date,
-        cast(ship_date as date) as ship_date_utc
+        cast(ship_date as date) as ship_date_utc,
+        expiry_date
 
     from sized
 
