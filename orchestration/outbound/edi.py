@@ -10,7 +10,8 @@ Amazon's conventions followed here:
 - the receiver is `AMAZON` with qualifier `ZZ`;
 - the 855 and 810 are version 4010, the 856 is 5010;
 - units are `EA` or `CA` as ordered, and `netCost` is per each (`PE`);
-- the 856 is a Shipment / Order / Pack / Item tree with one `MAN*GM` SSCC per carton;
+- the 856 is a Shipment / Order / [Tare] / Pack / Item tree with one `MAN*GM` SSCC per
+  pallet (tare) and per carton; an item's lot is `LT` in its LIN and its expiry `DTM*036`;
 - the 810 total (TDS) is in cents.
 NOTE: Amazon's own 855/856/810 guides (in Vendor Central) are authoritative and
 were not available; check the segment choices against them before trading in production.
@@ -193,7 +194,9 @@ def _856(payload: dict) -> list[list]:
     hl_count = 1
     segments.append(["HL", "1", "", "S"])
     measurements = confirmation.get("shipmentMeasurements") or {}
-    if measurements.get("cartonCount"):
+    if measurements.get("palletCount"):
+        segments.append(["TD1", "PLT", measurements["palletCount"]])
+    elif measurements.get("cartonCount"):
         segments.append(["TD1", "CTN", measurements["cartonCount"]])
     transport = confirmation.get("transportationDetails") or {}
     if transport.get("carrierScac"):
@@ -206,35 +209,46 @@ def _856(payload: dict) -> list[list]:
     segments.append(["N1", "SF", "", "92", confirmation["shipFromParty"]["partyId"]])
     segments.append(["N1", "ST", "", "92", confirmation["shipToParty"]["partyId"]])
 
+    pallet_of = _pallet_of_cartons(confirmation.get("pallets") or [])
     orders = sorted({item["itemDetails"]["purchaseOrderNumber"] for item in items.values()})
     for po_number in orders:
         hl_count += 1
         order_hl = hl_count
         segments += [["HL", str(order_hl), "1", "O"], ["PRF", po_number]]
         if cartons:
+            # Loose cartons hang from the order, cartons on a pallet from that pallet's tare level.
+            tare_hl: dict[str, int] = {}
             for carton in cartons:
                 contents = [
                     entry for entry in carton["items"] if entry.get("itemDetails", {}).get("purchaseOrderNumber", _po(items, entry)) == po_number
                 ]
                 if not contents:
                     continue
+                parent_hl = order_hl
+                pallet = pallet_of.get(carton["cartonSequenceNumber"])
+                if pallet is not None:
+                    if pallet not in tare_hl:
+                        hl_count += 1
+                        tare_hl[pallet] = hl_count
+                        segments += [["HL", str(hl_count), str(order_hl), "T"], ["MAN", "GM", pallet]]
+                    parent_hl = tare_hl[pallet]
                 hl_count += 1
                 pack_hl = hl_count
-                sscc = next(
-                    identifier["containerIdentificationNumber"]
-                    for identifier in carton["cartonIdentifiers"]
-                    if identifier["containerIdentificationType"] == "SSCC"
-                )
-                segments += [["HL", str(pack_hl), str(order_hl), "P"], ["MAN", "GM", sscc]]
+                segments += [["HL", str(pack_hl), str(parent_hl), "P"], ["MAN", "GM", _sscc(carton["cartonIdentifiers"])]]
                 for entry in contents:
                     hl_count += 1
                     item = items[entry["itemReference"]]
                     quantity = entry["shippedQuantity"]
+                    details = entry.get("itemDetails") or {}
+                    lot = ["LT", details["lotNumber"]] if details.get("lotNumber") else []
                     segments += [
                         ["HL", str(hl_count), str(pack_hl), "I"],
-                        ["LIN", "", *_product_ids(item)],
+                        ["LIN", "", *_product_ids(item), *lot],
                         ["SN1", "", quantity["amount"], _unit(quantity)],
                     ]
+                    expiry = (details.get("expiry") or {}).get("expiryDate")
+                    if expiry:
+                        segments.append(["DTM", "036", _date(expiry)])
         else:
             for item in items.values():
                 if item["itemDetails"]["purchaseOrderNumber"] != po_number:
@@ -248,6 +262,24 @@ def _856(payload: dict) -> list[list]:
                 ]
     segments.append(["CTT", str(hl_count)])
     return segments
+
+
+def _sscc(identifiers: list[dict]) -> str:
+    return next(
+        identifier["containerIdentificationNumber"]
+        for identifier in identifiers
+        if identifier["containerIdentificationType"] == "SSCC"
+    )
+
+
+def _pallet_of_cartons(pallets: list[dict]) -> dict[str, str]:
+    """Map each carton sequence number to the SSCC of the pallet it is on."""
+    pallet_of = {}
+    for pallet in pallets:
+        sscc = _sscc(pallet["palletIdentifiers"])
+        for reference in (pallet.get("cartonReferenceDetails") or {}).get("cartonReferenceNumbers", []):
+            pallet_of[reference] = sscc
+    return pallet_of
 
 
 def _po(items: dict, entry: dict) -> str:

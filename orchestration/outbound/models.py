@@ -263,13 +263,36 @@ class TransportationDetails(AmazonModel):
 
 
 class ShipmentMeasurements(AmazonModel):
+    # Amazon wants cartonCount only for shipments of loose cartons, palletCount for palletised ones.
     carton_count: int | None = Field(default=None, ge=1)
     pallet_count: int | None = Field(default=None, ge=1)
 
 
+class Duration(AmazonModel):
+    duration_unit: Literal["Days", "Months"]
+    duration_value: int = Field(ge=1)
+
+
+class Expiry(AmazonModel):
+    """Dates Amazon requires for perishables: an expiry date, or a manufacturing date and a shelf life."""
+
+    manufacturer_date: UtcDateTime | None = None
+    expiry_date: UtcDateTime | None = None
+    expiry_after_duration: Duration | None = None
+
+    @model_validator(mode="after")
+    def _expiry_date_or_duration(self) -> Expiry:
+        if self.expiry_date is None and (self.manufacturer_date is None or self.expiry_after_duration is None):
+            raise ValueError("expiry needs expiryDate, or manufacturerDate with expiryAfterDuration")
+        return self
+
+
 class ItemDetails(AmazonModel):
     purchase_order_number: PurchaseOrderNumber | None = None
+    # Amazon requires lotNumber and expiry for perishable items.
+    lot_number: Text | None = None
     country_of_origin: CountryCode | None = None
+    expiry: Expiry | None = None
 
 
 class ShippedItem(AmazonModel):
@@ -307,10 +330,43 @@ class Carton(AmazonModel):
     items: list[ContainerItem] = Field(min_length=1)
 
 
+class CartonReferenceDetails(AmazonModel):
+    """The cartons on a pallet, by their cartonSequenceNumber."""
+
+    carton_count: int | None = Field(default=None, ge=1)
+    carton_reference_numbers: list[SequenceNumber] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _count_matches_references(self) -> CartonReferenceDetails:
+        if self.carton_count is not None and self.carton_count != len(self.carton_reference_numbers):
+            raise ValueError(
+                f"cartonCount is {self.carton_count} but {len(self.carton_reference_numbers)} cartons are referenced"
+            )
+        return self
+
+
+class Pallet(AmazonModel):
+    pallet_identifiers: list[ContainerIdentification] = Field(min_length=1)
+    carton_reference_details: CartonReferenceDetails | None = None
+    items: list[ContainerItem] | None = None
+
+
 class ShipmentConfirmation(AmazonModel):
     shipment_identifier: Text
     shipment_confirmation_type: Literal["Original", "Replace"]
     shipment_type: Literal["TruckLoad", "LessThanTruckLoad", "SmallParcel"] | None = None
+    shipment_structure: (
+        Literal[
+            "PalletizedAssortmentCase",
+            "LooseAssortmentCase",
+            "PalletOfItems",
+            "PalletizedStandardCase",
+            "LooseStandardCase",
+            "MasterPallet",
+            "MasterCase",
+        ]
+        | None
+    ) = None
     transportation_details: TransportationDetails | None = None
     shipment_confirmation_date: UtcDateTime
     shipped_date: UtcDateTime | None = None
@@ -321,6 +377,7 @@ class ShipmentConfirmation(AmazonModel):
     shipment_measurements: ShipmentMeasurements | None = None
     shipped_items: list[ShippedItem] = Field(min_length=1)
     cartons: list[Carton] | None = None
+    pallets: list[Pallet] | None = None
 
     @model_validator(mode="after")
     def _bill_of_lading_for_freight(self) -> ShipmentConfirmation:
@@ -359,6 +416,20 @@ class ShipmentConfirmation(AmazonModel):
                     f"item {item.item_sequence_number} ships {item.shipped_quantity.eaches}"
                     f" eaches but its cartons hold {packed}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _pallets_refer_to_cartons(self) -> ShipmentConfirmation:
+        cartons = {carton.carton_sequence_number for carton in self.cartons or []}
+        pallet_of: dict[str, int] = {}
+        for index, pallet in enumerate(self.pallets or []):
+            details = pallet.carton_reference_details
+            for reference in details.carton_reference_numbers if details is not None else []:
+                if reference not in cartons:
+                    raise ValueError(f"pallets[{index}] refers to carton {reference}, which is not in cartons")
+                if reference in pallet_of:
+                    raise ValueError(f"carton {reference} is on pallets[{pallet_of[reference]}] and pallets[{index}]")
+                pallet_of[reference] = index
         return self
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from expectations.gs1 import gs1_check_digit, is_sscc_format, is_valid_sscc
 from orchestration.outbound.models import (
     CENT,
     PayloadInvalid,
@@ -186,8 +187,12 @@ def build_shipment_confirmation(
 
     Each distinct PO line becomes one shipped item, numbered "001", "002", … in PO number
     and item sequence order, with the quantity summed over its cartons. Each carton lists its
-    SSCC and refers to those item numbers. `confirmed_at` defaults to the ship date, so that
-    rebuilding the same shipment gives the same payload.
+    SSCC and refers to those item numbers, with the lot and expiry date of its contents when
+    the shipment file gives them. A shipment whose cartons have a `pallet_id` is palletised:
+    each pallet lists its SSCC and its cartons' sequence numbers, and the shipment counts
+    pallets instead of cartons. A carton listed on several pallets is put on the first, and
+    check_shipment_confirmation holds such an ASN. `confirmed_at` defaults to the ship date,
+    so that rebuilding the same shipment gives the same payload.
     """
     document = document_id("shipment_confirmation", str(header.get("shipment_id")))
     with _missing_columns_reported(document):
@@ -212,8 +217,10 @@ def _shipment_confirmation_payload(
     ]
 
     cartons = []
+    carton_numbers: dict[Any, str] = {}
     carton_ids = sorted({line["carton_id"] for line in lines}, key=str)
     for index, carton_id in enumerate(carton_ids, start=1):
+        carton_numbers[carton_id] = f"{index:03d}"
         contents = sorted(
             (line for line in lines if line["carton_id"] == carton_id),
             key=lambda line: item_numbers[_po_line(line)],
@@ -223,17 +230,34 @@ def _shipment_confirmation_payload(
                 "cartonIdentifiers": [
                     {"containerIdentificationType": "SSCC", "containerIdentificationNumber": carton_id}
                 ],
-                "cartonSequenceNumber": f"{index:03d}",
+                "cartonSequenceNumber": carton_numbers[carton_id],
                 "items": [
                     {
                         "itemReference": item_numbers[_po_line(line)],
                         "shippedQuantity": _quantity(line, "shipped_quantity"),
-                        "itemDetails": {"purchaseOrderNumber": line["purchase_order_number"]},
+                        "itemDetails": _carton_item_details(line),
                     }
                     for line in contents
                 ],
             }
         )
+
+    pallets = []
+    for pallet_id, pallet_cartons in _cartons_by_pallet(lines).items():
+        references = sorted(carton_numbers[carton_id] for carton_id in pallet_cartons)
+        pallets.append(
+            {
+                "palletIdentifiers": [
+                    {"containerIdentificationType": "SSCC", "containerIdentificationNumber": pallet_id}
+                ],
+                "cartonReferenceDetails": {"cartonCount": len(references), "cartonReferenceNumbers": references},
+            }
+        )
+    # Amazon wants palletCount for a palletised shipment and cartonCount only for loose cartons.
+    if pallets:
+        measurements = {"palletCount": len(pallets)}
+    else:
+        measurements = {"cartonCount": header["carton_count"]}
 
     transportation = _without_none(
         {
@@ -247,15 +271,17 @@ def _shipment_confirmation_payload(
             "shipmentIdentifier": shipment_id,
             "shipmentConfirmationType": header["shipment_confirmation_type"],
             "shipmentType": _text_or_none(header.get("shipment_type")),
+            "shipmentStructure": "PalletizedAssortmentCase" if pallets else None,
             "transportationDetails": transportation or None,
             "shipmentConfirmationDate": confirmed_at if confirmed_at is not None else header["ship_date"],
             "shippedDate": header["ship_date"],
             "sellingParty": {"partyId": header["selling_party_id"]},
             "shipFromParty": {"partyId": header["ship_from_party_id"]},
             "shipToParty": {"partyId": header["ship_to_party_id"]},
-            "shipmentMeasurements": {"cartonCount": header["carton_count"]},
+            "shipmentMeasurements": measurements,
             "shippedItems": shipped_items,
             "cartons": cartons,
+            "pallets": pallets or None,
         }
     )
     return {"shipmentConfirmations": [confirmation]}
@@ -411,7 +437,8 @@ def check_shipment_confirmation(
     An ASN is wrong when a carton line ships nothing, or when a PO line ships more eaches
     in this shipment than were accepted. It is also wrong when the ship date is after `now`
     (default: the current UTC time), or when the header's carton count or total eaches
-    disagree with the lines.
+    disagree with the lines. Pallets and lots add the rules of `_pallet_reasons` and
+    `_lot_and_expiry_reasons`.
     """
     reasons = []
     current_time = now if now is not None else utc_now()
@@ -456,6 +483,77 @@ def check_shipment_confirmation(
             f"header total_shipped_eaches is {header.get('total_shipped_eaches')}"
             f" but the lines ship {total_eaches} eaches"
         )
+    pallet_count = len({pallet for found in _pallets_of_cartons(lines).values() for pallet in found})
+    if header.get("pallet_count") is not None and header["pallet_count"] != pallet_count:
+        reasons.append(f"header pallet_count is {header['pallet_count']} but the lines name {pallet_count} pallets")
+    reasons.extend(_pallet_reasons(lines))
+    reasons.extend(_lot_and_expiry_reasons(header, lines))
+    return reasons
+
+
+def _pallet_reasons(lines: Sequence[Row]) -> list[str]:
+    """Return what is wrong with the pallets of a shipment.
+
+    A pallet id must be an SSCC-18 with a valid GS1 check digit and must not be a carton's
+    SSCC. A carton is on exactly one pallet: on two is wrong, and so is none when other
+    cartons of the shipment are on pallets.
+    """
+    reasons = []
+    pallets_of = _pallets_of_cartons(lines)
+    carton_ids = {str(carton_id) for carton_id in pallets_of}
+    for pallet_id in sorted({pallet for found in pallets_of.values() for pallet in found}):
+        if not is_valid_sscc(pallet_id):
+            reasons.append(f"pallet {pallet_id}: {_sscc_problem(pallet_id)}; correct pallet_id in shipments.csv")
+        elif pallet_id in carton_ids:
+            reasons.append(f"pallet {pallet_id} has the SSCC of a carton; give the pallet its own SSCC")
+    for carton_id, pallet_ids in sorted(pallets_of.items(), key=lambda item: str(item[0])):
+        if len(pallet_ids) > 1:
+            reasons.append(
+                f"carton {carton_id} is on pallets {', '.join(pallet_ids)}; a carton is on exactly one pallet"
+            )
+    loose = sorted(str(carton_id) for carton_id, pallet_ids in pallets_of.items() if not pallet_ids)
+    if loose and len(loose) < len(pallets_of):
+        shown = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
+        reasons.append(
+            f"{len(loose)} of the {len(pallets_of)} cartons are on no pallet ({shown}) while the others are;"
+            " give every carton of a palletised shipment its pallet_id"
+        )
+    return reasons
+
+
+def _sscc_problem(value: str) -> str:
+    if not is_sscc_format(value):
+        return f"{value!r} is not an SSCC-18, which is 18 digits"
+    return f"check digit {value[17]} is wrong, the GS1 check digit of {value[:17]} is {gs1_check_digit(value[:17])}"
+
+
+def _lot_and_expiry_reasons(header: Row, lines: Sequence[Row]) -> list[str]:
+    """Return the carton lines that lack a lot or expiry date the catalogue requires, or expire by the ship date."""
+    reasons = []
+    ship_date = header.get("ship_date")
+    ship_day = ship_date.astimezone(UTC).date() if isinstance(ship_date, datetime) else ship_date
+    for line in sorted(lines, key=lambda row: (str(row["carton_id"]), str(row["purchase_order_number"]), _sequence_key(row["item_sequence_number"]))):
+        label = (
+            f"carton {line['carton_id']}, PO {line['purchase_order_number']} line {line['item_sequence_number']}"
+            f" (ASIN {line.get('amazon_product_identifier')})"
+        )
+        expiry_date = line.get("expiry_date")
+        if line.get("requires_lot_and_expiry"):
+            missing = []
+            if _text_or_none(line.get("lot_number")) is None:
+                missing.append("lot_number")
+            if expiry_date is None:
+                missing.append("expiry_date")
+            if missing:
+                reasons.append(
+                    f"{label}: no {' and no '.join(missing)}, which the catalogue requires for this item;"
+                    " fill them in shipments.csv"
+                )
+        if expiry_date is not None and ship_day is not None and _as_date(expiry_date) <= ship_day:
+            reasons.append(
+                f"{label}: expiry_date {_as_date(expiry_date).isoformat()} is not after the ship date"
+                f" {ship_day.isoformat()}; goods must not expire by the day they ship"
+            )
     return reasons
 
 
@@ -574,6 +672,37 @@ def _single_value(document: str, lines: Sequence[Row], column: str) -> Any:
     return values.pop()
 
 
+def _carton_item_details(line: Row) -> dict[str, Any]:
+    """Return a carton line's itemDetails: its PO number, and its lot and expiry date when given."""
+    details: dict[str, Any] = {"purchaseOrderNumber": line["purchase_order_number"]}
+    lot_number = _text_or_none(line.get("lot_number"))
+    if lot_number is not None:
+        details["lotNumber"] = lot_number
+    if line.get("expiry_date") is not None:
+        details["expiry"] = {"expiryDate": _as_datetime(line["expiry_date"])}
+    return details
+
+
+def _pallets_of_cartons(lines: Sequence[Row]) -> dict[Any, list[str]]:
+    """Return each carton's distinct pallet ids, sorted; a loose carton has none."""
+    pallets: dict[Any, set[str]] = {}
+    for line in lines:
+        pallet_id = _text_or_none(line.get("pallet_id"))
+        found = pallets.setdefault(line["carton_id"], set())
+        if pallet_id is not None:
+            found.add(pallet_id)
+    return {carton_id: sorted(found) for carton_id, found in pallets.items()}
+
+
+def _cartons_by_pallet(lines: Sequence[Row]) -> dict[str, list[Any]]:
+    """Return the cartons on each pallet, pallets in id order, each carton on its first pallet only."""
+    by_pallet: dict[str, list[Any]] = {}
+    for carton_id, pallet_ids in sorted(_pallets_of_cartons(lines).items(), key=lambda item: str(item[0])):
+        if pallet_ids:
+            by_pallet.setdefault(pallet_ids[0], []).append(carton_id)
+    return dict(sorted(by_pallet.items()))
+
+
 def _shipped_item(
     document: str, item_number: str, key: tuple[str, str], rows: list[Row]
 ) -> dict[str, Any]:
@@ -673,6 +802,10 @@ def _cents(amount: Decimal) -> Decimal:
 
 def _zero_if_none(amount: Decimal | None) -> Decimal:
     return Decimal(0) if amount is None else amount
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else value
 
 
 def _iso(value: datetime) -> str:

@@ -158,8 +158,16 @@ def _build(
     elif kind is SHIPMENT_CONFIRMATION:
         if header is None:
             raise PayloadInvalid(payloads.document_id(kind.name, key), ["shipment header row is missing"])
-        payload = payloads.build_shipment_confirmation(header, lines)
         reasons = payloads.check_shipment_confirmation(header, lines, now=now)
+        try:
+            payload = payloads.build_shipment_confirmation(header, lines)
+        except PayloadInvalid as error:
+            # The check names each pallet whose SSCC is invalid, so the model's error on that
+            # field would state it a second time.
+            unexplained = [problem for problem in error.errors if not (reasons and _is_pallet_sscc_error(problem))]
+            payload = {"invalid": str(error)}
+            if unexplained:
+                reasons.append(f"payload does not match Amazon's model: {PayloadInvalid(error.document_id, unexplained)}")
     else:
         if header is None:
             raise PayloadInvalid(payloads.document_id(kind.name, key), ["invoice header row is missing"])
@@ -173,6 +181,10 @@ def _build(
         )
         reasons = payloads.check_invoice(header, lines)
     return payload, list(reasons)
+
+
+def _is_pallet_sscc_error(problem: str) -> bool:
+    return ".palletIdentifiers[" in problem and "is not a valid SSCC" in problem
 
 
 def record_and_submit(

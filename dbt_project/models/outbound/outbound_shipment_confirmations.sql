@@ -54,6 +54,7 @@ shipment_totals as (
     select
         shipment_id,
         count(distinct carton_id) as carton_count,
+        count(distinct pallet_id) as pallet_count,
         cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as total_shipped_eaches
 
     from shipment_lines
@@ -80,6 +81,7 @@ final as (
 
         -- quantities
         shipment_totals.carton_count,
+        shipment_totals.pallet_count,
         shipment_totals.total_shipped_eaches,
         shipment_parties.selling_party_count
 

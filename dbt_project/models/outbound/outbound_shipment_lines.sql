@@ -12,6 +12,12 @@ purchase_order_lines as (
 
 ),
 
+catalogue as (
+
+    select * from {{ ref('stg_vendor__vendor_catalogue') }}
+
+),
+
 in_window as (
 
     select * from shipments
@@ -36,12 +42,20 @@ final as (
         in_window.shipped_quantity_unit_size,
         in_window.shipped_eaches,
         purchase_order_lines.ordered_eaches,
-        purchase_order_lines.accepted_eaches
+        purchase_order_lines.accepted_eaches,
+
+        -- packing and traceability
+        in_window.pallet_id,
+        in_window.lot_number,
+        in_window.expiry_date,
+        coalesce(catalogue.requires_lot_and_expiry, false) as requires_lot_and_expiry
 
     from in_window
     left join purchase_order_lines
         on purchase_order_lines.purchase_order_number = in_window.purchase_order_number
         and purchase_order_lines.item_sequence_number = in_window.item_sequence_number
+    left join catalogue
+        on catalogue.asin = coalesce(purchase_order_lines.amazon_product_identifier, in_window.asin)
 
 )
 
