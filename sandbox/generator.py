@@ -23,12 +23,18 @@ Planted cases, tagged on their PO lines (see `PLANTED_TAGS`):
   catalogue, and one whose catalogue row is discontinued.
 - `recent_shipment_short`: 6 Cases shipped yesterday without an ASN; when its ASN
   succeeds the sandbox receives one case less.
+
+Packing: the cartons of a LessThanTruckLoad or TruckLoad shipment travel on pallets of up
+to `PALLET_CARTONS` cartons. Every fifth product of the catalogue is perishable, so its
+cartons carry a lot number and an expiry date `SHELF_LIFE_DAYS` after the ship date. Both
+are derived from the shipment without drawing random numbers, so the rest of the data is the
+same as without them.
 """
 
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -107,6 +113,12 @@ _ITEMS = (
     "Spice Rack",
 )
 _VARIANTS = ("", " (Large)", " (Set of 2)")
+
+# Cartons per pallet in a palletised shipment, and days from shipping to the expiry of a perishable.
+PALLET_CARTONS = 20
+SHELF_LIFE_DAYS = 540
+# Every product at a position with this remainder (mod 5) is perishable.
+_PERISHABLE_REMAINDER = 4
 
 # Positions of the planted products in the catalogue (negative: from the end).
 _PRICE_MISMATCH_PRODUCT = 0
@@ -229,6 +241,7 @@ class _ScenarioBuilder:
                 list_price=list_price,
                 lead_time_days=rng.choice((5, 7, 10, 14)),
                 weekly_demand=rng.randint(24, 300),
+                requires_lot_and_expiry=index % 5 == _PERISHABLE_REMAINDER,
             )
             self.products.append(product)
             self.product_index[asin] = index
@@ -525,7 +538,7 @@ class _ScenarioBuilder:
             bill_of_lading_number=bill_of_lading,
             ship_from=SHIP_FROM_PARTY_ID,
             ship_to=order.ship_to,
-            contents=contents,
+            contents=self._label_cartons(contents, shipped_at, palletised=shipment_type != "SmallParcel"),
         )
         if asn_sent:
             shipment.asn_submitted_at = shipped_at + timedelta(minutes=20)
@@ -537,6 +550,25 @@ class _ScenarioBuilder:
             )
         self.shipments.append(shipment)
         return shipment
+
+    def _label_cartons(self, contents: list[CartonContent], shipped_at: datetime, palletised: bool) -> list[CartonContent]:
+        """Put the cartons on pallets of PALLET_CARTONS in order, and give perishables a lot and an expiry date.
+
+        A pallet's SSCC is that of its first carton with extension digit 1 instead of 0, so it
+        is as unique as the cartons' and shares no number with them.
+        """
+        labelled = []
+        for position, content in enumerate(contents):
+            changes: dict[str, object] = {}
+            if palletised:
+                first = contents[position - position % PALLET_CARTONS]
+                changes["pallet_id"] = make_sscc(int(first.carton_id[8:17]), extension_digit=1)
+            index = self.product_index[content.asin]
+            if self.products[index].requires_lot_and_expiry:
+                changes["lot_number"] = f"L{shipped_at:%y%m%d}{index:04d}"
+                changes["expiry_date"] = shipped_at.date() + timedelta(days=SHELF_LIFE_DAYS)
+            labelled.append(replace(content, **changes) if changes else content)
+        return labelled
 
     # -- the last week -----------------------------------------------------------
 

@@ -24,6 +24,9 @@ SHIPMENTS_COLUMNS = (
     "quantity",
     "unit_of_measure",
     "unit_size",
+    "pallet_id",
+    "lot_number",
+    "expiry_date",
 )
 STOCK_COLUMNS = ("snapshot_date", "warehouse_code", "vendor_sku", "asin", "on_hand_units", "reserved_units")
 CATALOGUE_COLUMNS = (
@@ -35,6 +38,7 @@ CATALOGUE_COLUMNS = (
     "currency_code",
     "is_discontinued",
     "lead_time_days",
+    "requires_lot_and_expiry",
 )
 
 
@@ -95,6 +99,9 @@ def shipment_rows(shipments: Iterable[Shipment]) -> list[tuple[object, ...]]:
                     content.quantity,
                     content.unit_of_measure,
                     content.unit_size,
+                    content.pallet_id,
+                    content.lot_number,
+                    content.expiry_date.isoformat() if content.expiry_date is not None else "",
                 )
             )
     return rows
@@ -125,6 +132,7 @@ def _catalogue_rows(scenario: Scenario) -> list[tuple[object, ...]]:
             scenario.currency_code,
             "true" if product.is_discontinued else "false",
             product.lead_time_days,
+            "true" if product.requires_lot_and_expiry else "false",
         )
         for product in scenario.products
         if product.in_catalogue

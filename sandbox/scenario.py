@@ -29,6 +29,8 @@ class Product:
     weekly_demand: int  # eaches per week across all fulfilment centres
     in_catalogue: bool = True
     is_discontinued: bool = False
+    # Perishable: Amazon wants a lot number and an expiry date on the ASN.
+    requires_lot_and_expiry: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,9 @@ class CartonContent:
     quantity: int
     unit_of_measure: str
     unit_size: int
+    pallet_id: str = ""  # SSCC-18 of the pallet; empty for a loose carton
+    lot_number: str = ""
+    expiry_date: date | None = None
 
     @property
     def eaches(self) -> int:

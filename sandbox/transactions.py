@@ -22,10 +22,11 @@ names for the rules Amazon describes in prose.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from sandbox.identifiers import is_valid_sscc
 from sandbox.scenario import AsnRecord, InvoiceRecord, OrderLine, PurchaseOrder, Scenario
 
 TRANSACTION_ERROR_CODES = {
@@ -38,6 +39,11 @@ TRANSACTION_ERROR_CODES = {
     "DUPLICATE_SHIPMENT_ID": "An Original ASN reuses a shipmentIdentifier accepted in the last 365 days.",
     "SHIPMENT_NOT_FOUND": "A Replace ASN names a shipmentIdentifier that was never accepted.",
     "SHIP_DATE_IN_FUTURE": "shippedDate is more than 5 minutes after the moment the ASN was processed.",
+    "INVALID_SSCC": "A carton or pallet SSCC is not 18 digits ending in its GS1 check digit.",
+    "INVALID_CARTON_REFERENCE": "A pallet refers to a cartonSequenceNumber that is not among the ASN's cartons.",
+    "CARTON_ON_SEVERAL_PALLETS": "A carton is referred to by more than one pallet.",
+    "MISSING_LOT_OR_EXPIRY": "A perishable item is shipped without a lotNumber or an expiry.",
+    "EXPIRY_NOT_AFTER_SHIP_DATE": "An item's expiryDate is on or before the day it shipped.",
     "SELLING_PARTY_MISMATCH": "sellingParty.partyId is not the vendor code of the purchase orders.",
     "SHIP_TO_MISMATCH": "shipToParty.partyId is not the fulfilment centre of the purchase order.",
     "MISSING_PURCHASE_ORDER_NUMBER": "A shipped or invoiced item names no purchaseOrderNumber.",
@@ -116,6 +122,12 @@ def _decimal(value: object) -> Decimal | None:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+
+
+def _utc_day(moment: str) -> date:
+    """Return the UTC calendar day of an ISO 8601 date-time; one without a zone counts as UTC."""
+    parsed = datetime.fromisoformat(moment)
+    return parsed.astimezone(UTC).date() if parsed.tzinfo is not None else parsed.date()
 
 
 def quantity_in_eaches(quantity: dict[str, Any], line: OrderLine) -> int:
@@ -314,6 +326,8 @@ class _RuleChecker:
                 )
             )
 
+        errors.extend(self._container_errors(document, where, label))
+        errors.extend(self._lot_and_expiry_errors(document, where, label))
         eaches_by_line, line_errors = self._shipped_eaches(document, where, label)
         errors.extend(line_errors)
         replaced = existing.eaches_by_line if (existing is not None and confirmation_type == "Replace") else {}
@@ -338,6 +352,98 @@ class _RuleChecker:
         record = AsnRecord(identifier, party, self.processed_at, eaches_by_line, self.transaction_id)
         receive = confirmation_type == "Original"
         self.effects.append(lambda: self._apply_shipment_confirmation(record, receive))
+        return errors
+
+    @staticmethod
+    def _container_errors(document: dict[str, Any], where: str, label: str) -> list[dict[str, str]]:
+        """Check the SSCCs of cartons and pallets, and that each pallet's cartons exist and are on no other pallet."""
+        errors = []
+        cartons = document.get("cartons", [])
+        pallets = document.get("pallets", [])
+        containers = [("cartons", index, carton.get("cartonIdentifiers", [])) for index, carton in enumerate(cartons)]
+        containers += [("pallets", index, pallet["palletIdentifiers"]) for index, pallet in enumerate(pallets)]
+        for kind, index, identifiers in containers:
+            for identifier_index, identifier in enumerate(identifiers):
+                number = identifier["containerIdentificationNumber"]
+                if identifier["containerIdentificationType"] == "SSCC" and not is_valid_sscc(number):
+                    field_name = "cartonIdentifiers" if kind == "cartons" else "palletIdentifiers"
+                    errors.append(
+                        _error(
+                            "INVALID_SSCC",
+                            f"{label}: {kind[:-1]} SSCC {number} is not 18 digits ending in its GS1 check digit.",
+                            f"{where}.{kind}[{index}].{field_name}[{identifier_index}]",
+                        )
+                    )
+        sequence_numbers = {carton["cartonSequenceNumber"] for carton in cartons}
+        pallet_of: dict[str, int] = {}
+        for index, pallet in enumerate(pallets):
+            references = (pallet.get("cartonReferenceDetails") or {}).get("cartonReferenceNumbers", [])
+            for reference in references:
+                reference_where = f"{where}.pallets[{index}].cartonReferenceDetails"
+                if reference not in sequence_numbers:
+                    errors.append(
+                        _error(
+                            "INVALID_CARTON_REFERENCE",
+                            f"{label}: pallet {index + 1} refers to carton {reference}, which is not among the cartons.",
+                            reference_where,
+                        )
+                    )
+                elif reference in pallet_of:
+                    errors.append(
+                        _error(
+                            "CARTON_ON_SEVERAL_PALLETS",
+                            f"{label}: carton {reference} is on pallet {pallet_of[reference] + 1} and pallet {index + 1}; "
+                            "list each carton on one pallet.",
+                            reference_where,
+                        )
+                    )
+                else:
+                    pallet_of[reference] = index
+        return errors
+
+    def _lot_and_expiry_errors(self, document: dict[str, Any], where: str, label: str) -> list[dict[str, str]]:
+        """Check that perishable items carry a lot and an expiry, and that nothing expires by its ship day.
+
+        Item details count at the item level and at the carton and pallet level, as Amazon allows both.
+        """
+        shipped_date = document.get("shippedDate")
+        ship_day = _utc_day(shipped_date) if shipped_date else None
+        items = {item["itemSequenceNumber"]: item for item in document["shippedItems"]}
+        details_of: dict[str, list[tuple[str, dict[str, Any]]]] = {
+            number: [(f"{where}.shippedItems[{index}]", item.get("itemDetails") or {})]
+            for index, (number, item) in enumerate(items.items())
+        }
+        for kind in ("cartons", "pallets"):
+            for index, container in enumerate(document.get(kind, [])):
+                for item_index, entry in enumerate(container.get("items", [])):
+                    details_of.setdefault(entry["itemReference"], []).append(
+                        (f"{where}.{kind}[{index}].items[{item_index}]", entry.get("itemDetails") or {})
+                    )
+        errors = []
+        for number, item in items.items():
+            product = self.scenario.product(item.get("amazonProductIdentifier") or "")
+            found = details_of.get(number, [])
+            if product is not None and product.requires_lot_and_expiry:
+                has_lot = any(details.get("lotNumber") for _path, details in found)
+                has_expiry = any(details.get("expiry") for _path, details in found)
+                if not (has_lot and has_expiry):
+                    errors.append(
+                        _error(
+                            "MISSING_LOT_OR_EXPIRY",
+                            f"{label}: item {number} (ASIN {product.asin}) is perishable; send its lotNumber and expiry.",
+                            f"{where}.shippedItems",
+                        )
+                    )
+            for path, details in found:
+                expiry_date = (details.get("expiry") or {}).get("expiryDate")
+                if expiry_date and ship_day is not None and _utc_day(expiry_date) <= ship_day:
+                    errors.append(
+                        _error(
+                            "EXPIRY_NOT_AFTER_SHIP_DATE",
+                            f"{label}: item {number} expires {expiry_date}, not after it shipped on {ship_day.isoformat()}.",
+                            f"{path}.itemDetails.expiry.expiryDate",
+                        )
+                    )
         return errors
 
     def _confirmed_eaches(self, key: LineKey) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from sandbox import VENDOR_CODE
-from sandbox.scenario import Scenario, Shipment
+from sandbox.scenario import CartonContent, Scenario, Shipment
 
 ACKNOWLEDGEMENTS = "/vendor/orders/v1/acknowledgements"
 SHIPMENT_CONFIRMATIONS = "/vendor/shipping/v1/shipmentConfirmations"
@@ -59,7 +59,11 @@ def shipment_confirmation(
     confirmation_type: str = "Original",
     shipped_date: str | None = None,
 ) -> dict[str, Any]:
-    """An ASN for a shipment of the vendor export, one shipped item per PO line, one carton per SSCC."""
+    """An ASN for a shipment of the vendor export, one shipped item per PO line, one carton per SSCC.
+
+    Cartons carry the lot and expiry date of their contents, and pallets list their cartons,
+    as the export gives them.
+    """
     items: list[dict[str, Any]] = []
     references: dict[tuple[str, str], str] = {}
     for content in shipment.contents:
@@ -85,11 +89,16 @@ def shipment_confirmation(
                 {
                     "itemReference": references[(content.purchase_order_number, content.item_sequence_number)],
                     "shippedQuantity": {"amount": content.quantity, "unitOfMeasure": content.unit_of_measure, "unitSize": content.unit_size},
+                    **({"itemDetails": lot_details(content)} if content.lot_number else {}),
                 }
             ],
         }
         for position, content in enumerate(shipment.contents)
     ]
+    pallets: dict[str, list[str]] = {}
+    for position, content in enumerate(shipment.contents):
+        if content.pallet_id:
+            pallets.setdefault(content.pallet_id, []).append(f"{position + 1:03d}")
     return {
         "shipmentConfirmations": [
             {
@@ -110,8 +119,23 @@ def shipment_confirmation(
                 "shipmentMeasurements": {"cartonCount": len(cartons)},
                 "shippedItems": items,
                 "cartons": cartons,
+                **({"pallets": [pallet(sscc, numbers) for sscc, numbers in pallets.items()]} if pallets else {}),
             }
         ]
+    }
+
+
+def lot_details(content: CartonContent) -> dict[str, Any]:
+    details: dict[str, Any] = {"purchaseOrderNumber": content.purchase_order_number, "lotNumber": content.lot_number}
+    if content.expiry_date is not None:
+        details["expiry"] = {"expiryDate": f"{content.expiry_date.isoformat()}T00:00:00Z"}
+    return details
+
+
+def pallet(sscc: str, carton_numbers: list[str]) -> dict[str, Any]:
+    return {
+        "palletIdentifiers": [{"containerIdentificationType": "SSCC", "containerIdentificationNumber": sscc}],
+        "cartonReferenceDetails": {"cartonCount": len(carton_numbers), "cartonReferenceNumbers": carton_numbers},
     }
 
 

@@ -7,7 +7,7 @@ changed PO and 2 New POs. That makes 43 POs.
 """
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -272,7 +272,8 @@ def test_shipments_csv_columns(inbox):
     assert columns == [
         "shipment_id", "ship_date", "shipment_type", "carrier_scac", "carrier_reference", "bill_of_lading_number",
         "ship_from_party_id", "ship_to_party_id", "purchase_order_number", "item_sequence_number", "asin",
-        "vendor_sku", "carton_id", "quantity", "unit_of_measure", "unit_size",
+        "vendor_sku", "carton_id", "quantity", "unit_of_measure", "unit_size", "pallet_id", "lot_number",
+        "expiry_date",
     ]  # fmt: skip
     assert rows
 
@@ -309,12 +310,55 @@ def test_stock_and_catalogue_csv(inbox, scenario):
     assert stock_columns == ["snapshot_date", "warehouse_code", "vendor_sku", "asin", "on_hand_units", "reserved_units"]
     assert catalogue_columns == [
         "asin", "vendor_sku", "title", "case_size", "unit_cost_amount", "currency_code", "is_discontinued",
-        "lead_time_days",
+        "lead_time_days", "requires_lot_and_expiry",
     ]  # fmt: skip
     assert len(catalogue) == 11  # 12 ASINs less the one missing from the catalogue
     assert {row["snapshot_date"] for row in stock} == {TODAY.isoformat()}
     assert {row["is_discontinued"] for row in catalogue} == {"true", "false"}
     assert sum(row["is_discontinued"] == "true" for row in catalogue) == 1
+
+
+def test_freight_travels_on_pallets(inbox):
+    _, rows = read_csv(inbox / "shipments.csv")
+    carton_ids = {row["carton_id"] for row in rows}
+    pallets: dict[str, set[str]] = {}
+    pallet_of: dict[str, set[str]] = {}
+
+    for row in rows:
+        if row["shipment_type"] == "SmallParcel":
+            assert row["pallet_id"] == ""
+            continue
+        pallet = row["pallet_id"]
+        assert len(pallet) == 18
+        assert int(pallet[17]) == check_digit_by_hand(pallet[:17]), pallet
+        assert pallet not in carton_ids
+        pallets.setdefault(pallet, set()).add(row["carton_id"])
+        pallet_of.setdefault(row["carton_id"], set()).add(pallet)
+
+    assert pallets, "no shipment of the small profile is palletised"
+    # A pallet holds at most 20 cartons, and a carton is on exactly one pallet.
+    assert max(len(cartons) for cartons in pallets.values()) <= 20
+    assert all(len(found) == 1 for found in pallet_of.values())
+
+
+def test_perishables_carry_lot_and_expiry(inbox):
+    _, catalogue = read_csv(inbox / "catalogue.csv")
+    _, rows = read_csv(inbox / "shipments.csv")
+    perishable = {row["asin"] for row in catalogue if row["requires_lot_and_expiry"] == "true"}
+
+    # Every fifth of the 12 products (positions 4 and 9) is perishable.
+    assert len(perishable) == 2
+    assert {row["requires_lot_and_expiry"] for row in catalogue} == {"true", "false"}
+    shipped_perishables = [row for row in rows if row["asin"] in perishable]
+    assert shipped_perishables
+    for row in shipped_perishables:
+        assert row["lot_number"]
+        # 540 days after the ship date.
+        ship_day = date.fromisoformat(row["ship_date"][:10])
+        assert date.fromisoformat(row["expiry_date"]) == ship_day + timedelta(days=540)
+    for row in rows:
+        if row["asin"] not in perishable:
+            assert (row["lot_number"], row["expiry_date"]) == ("", "")
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -163,6 +163,10 @@ def test_inbox_shipments_match_asns(filled: tuple[LargeGenerator, Path]) -> None
         key = (row["purchase_order_number"], row["item_sequence_number"])
         eaches[key] = eaches.get(key, 0) + int(row["quantity"]) * int(row["unit_size"])
     assert len({row["carton_id"] for row in rows}) == len(rows)
+    # The export has the optional packing columns, filled for freight and perishables.
+    assert {"pallet_id", "lot_number", "expiry_date"} <= set(rows[0])
+    assert any(row["pallet_id"] for row in rows)
+    assert any(row["lot_number"] for row in rows)
     # Every history shipment had its ASN accepted, so the export and Amazon's records agree line by line.
     records = generator.scenario.asn_records
     for record in records.values():

@@ -213,6 +213,79 @@ def test_asn_above_ordered_quantity_fails(api, server):
     assert "QUANTITY_EXCEEDS_ORDERED" in error_codes(transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body)))
 
 
+def recent_palletised_asn(server) -> tuple[dict, dict]:
+    """The recent short line, whose shipment is palletised and whose ASIN is perishable, and that shipment's ASN."""
+    line = truth_line(server.state.ground_truth(), "recent_shipment_short")
+    return line, shipment_confirmation(shipment_of(server, line))
+
+
+def test_palletised_asn_with_lots_succeeds(api, server):
+    _line, body = recent_palletised_asn(server)
+    confirmation = body["shipmentConfirmations"][0]
+    lots = [entry["itemDetails"] for carton in confirmation["cartons"] for entry in carton["items"] if "itemDetails" in entry]
+
+    status = transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))
+
+    assert len(confirmation["pallets"]) >= 2
+    assert lots
+    assert all(details["lotNumber"] and details["expiry"]["expiryDate"] for details in lots)
+    assert status["status"] == "Success"
+
+
+def test_asn_with_bad_pallet_sscc_fails(api, server):
+    _line, body = recent_palletised_asn(server)
+    identifier = body["shipmentConfirmations"][0]["pallets"][0]["palletIdentifiers"][0]
+    number = identifier["containerIdentificationNumber"]
+    identifier["containerIdentificationNumber"] = number[:17] + str((int(number[17]) + 1) % 10)
+
+    status = transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))
+
+    assert error_codes(status) == ["INVALID_SSCC"]
+    assert status["errors"][0]["details"] == "shipmentConfirmations[0].pallets[0].palletIdentifiers[0]"
+
+
+def test_asn_with_carton_on_two_pallets_fails(api, server):
+    _line, body = recent_palletised_asn(server)
+    pallets = body["shipmentConfirmations"][0]["pallets"]
+    pallets[1]["cartonReferenceDetails"]["cartonReferenceNumbers"].append("001")
+
+    assert error_codes(transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))) == ["CARTON_ON_SEVERAL_PALLETS"]
+
+
+def test_pallet_naming_unknown_carton_fails(api, server):
+    _line, body = recent_palletised_asn(server)
+    body["shipmentConfirmations"][0]["pallets"][0]["cartonReferenceDetails"]["cartonReferenceNumbers"].append("999")
+
+    assert error_codes(transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))) == ["INVALID_CARTON_REFERENCE"]
+
+
+def test_perishable_without_lot_fails(api, server):
+    line, body = recent_palletised_asn(server)
+    for carton in body["shipmentConfirmations"][0]["cartons"]:
+        for entry in carton["items"]:
+            entry.pop("itemDetails", None)
+
+    status = transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))
+
+    assert "MISSING_LOT_OR_EXPIRY" in error_codes(status)
+    assert set(error_codes(status)) == {"MISSING_LOT_OR_EXPIRY"}
+    assert f"(ASIN {line['asin']}) is perishable" in " ".join(error["message"] for error in status["errors"])
+    assert truth_of(server, line["purchase_order_number"], line["item_sequence_number"])["received_eaches"] == 0
+
+
+def test_expiry_on_ship_day_fails(api, server):
+    _line, body = recent_palletised_asn(server)
+    shipped_day = body["shipmentConfirmations"][0]["shippedDate"][:10]
+    for carton in body["shipmentConfirmations"][0]["cartons"]:
+        for entry in carton["items"]:
+            if "itemDetails" in entry:
+                entry["itemDetails"]["expiry"]["expiryDate"] = f"{shipped_day}T23:00:00Z"
+
+    status = transaction(api, submit(api, SHIPMENT_CONFIRMATIONS, body))
+
+    assert set(error_codes(status)) == {"EXPIRY_NOT_AFTER_SHIP_DATE"}
+
+
 def test_invoice_at_po_cost_succeeds_without_changing_po(api, server):
     line = truth_line(server.state.ground_truth(), "short_receipt")
     state_before = order_state(api, line["purchase_order_number"])
