@@ -1,9 +1,9 @@
 """The traffic, net pure product margin and real-time inventory feeds against the small sandbox.
 
 Expected rows are worked out here from the sandbox's daily figures (`sandbox.analytics`),
-which the sandbox generates independently of acorn: a week's glance views are the sum of
-its days, a margin is (revenue - cost of goods - vendor-funded co-op) / revenue over the
-period, and an hour's units are the sellable stock at the end of that hour.
+which the sandbox generates independently of acorn. A week's glance views are the sum of its
+days. A margin is (revenue - cost of goods - vendor-funded co-op) / revenue over the period.
+An hour's units are the sellable stock at the end of that hour.
 """
 
 import gzip
@@ -108,8 +108,8 @@ def loaded(tmp_path_factory):
 
 
 def real_time_hours(run_start):
-    # The oldest hour starts on the hour, at least 167 hours before the run (168 hours of
-    # Amazon's lookback less one hour of margin); the last one ended at least an hour ago.
+    # The oldest hour is the first whole hour from 167 hours before the run, which is Amazon's
+    # 168 hours less one hour of margin. The last hour ended at least an hour before the run.
     first = (run_start - timedelta(hours=167)).replace(minute=0, second=0)
     if first < run_start - timedelta(hours=167):
         first += HOUR

@@ -44,7 +44,7 @@ def test_first_plan_covers_lookback_in_days_of_hours():
     assert plan[0].label == "2024-06-05T17:00:00Z..2024-06-06T17:00:00Z"
 
 
-def test_plan_starts_at_next_whole_hour_after_first_time():
+def test_plan_starts_on_next_hour():
     # 11 June 09:20 rounds up to 10:00; 10:00 on 11 June to 14:00 on 12 June is 28 hours.
     plan = plan_hourly_reports(FEED, MARKETPLACE, NOW, datetime(2024, 6, 11, 9, 20, tzinfo=UTC))
 
@@ -52,8 +52,8 @@ def test_plan_starts_at_next_whole_hour_after_first_time():
 
 
 def test_running_and_unpublished_hours_are_not_requested():
-    # At 14:00:00 the hour 13:00 to 14:00 ended just now, so 12:00 to 13:00 is the last one
-    # published an hour ago; at 14:59:59 it still is.
+    # At 14:00:00 the hour 13:00 to 14:00 has just ended, so the last hour that ended an hour
+    # ago is 12:00 to 13:00. At 14:59:59 it still is.
     for now in (at(12, 14), at(12, 14) + timedelta(minutes=59, seconds=59)):
         plan = plan_hourly_reports(FEED, MARKETPLACE, now, at(12, 9))
         assert windows(plan) == [(at(12, 9), at(12, 13))], now
@@ -69,7 +69,7 @@ def test_loaded_hours_are_not_requested_again():
     assert plan_hourly_reports(FEED, MARKETPLACE, NOW, at(12, 0), loaded=loaded | {at(12, 10), at(12, 11), at(12, 12), at(12, 13)}) == []
 
 
-def test_pending_report_is_resumed_and_its_hours_not_planned():
+def test_pending_report_is_resumed():
     pending = PlannedReport(
         FEED.name, FEED.report_type, MARKETPLACE, (),
         periods=(at(12, 10), at(12, 11)), report_id="RT7", start_time=at(12, 10), end_time=at(12, 12),
