@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from expectations.gs1 import is_sscc_format, is_valid_sscc
+from expectations.gs1 import sscc_check_digit_sql
 from sources.clock import utc_now
 
 if TYPE_CHECKING:
@@ -64,17 +64,6 @@ def _exact_decimal(column: str) -> str:
     then produce the same text.
     """
     return f"cast(cast({column} as decimal(38, 9)) as varchar)"
-
-
-def _sscc_check_digit_valid(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Return, per row, whether an 18-digit SSCC has a valid check digit.
-
-    The value is None when the identifier is not 18 digits, so that a malformed identifier
-    fails only the format expectation and not this one as well.
-    """
-    return frame[column].map(
-        lambda value: is_valid_sscc(value) if is_sscc_format(value) else None
-    ).astype(object)
 
 
 @dataclass(frozen=True)
@@ -667,11 +656,7 @@ def vendor_catalogue_suite() -> gx.ExpectationSuite:
     )
 
 
-_CARTON_CHECK_DIGIT = {
-    "computed_carton_id_check_digit_valid": lambda frame: _sscc_check_digit_valid(
-        frame, "carton_id"
-    )
-}
+_CARTON_CHECK_DIGIT = {"computed_carton_id_check_digit_valid": sscc_check_digit_sql("carton_id")}
 
 SUITES: dict[str, SuiteSpec] = {
     spec.table: spec
@@ -706,7 +691,7 @@ SUITES: dict[str, SuiteSpec] = {
                 "item_sequence_number",
             ),
             blocking=True,
-            frame_columns=_CARTON_CHECK_DIGIT,
+            sql_columns=_CARTON_CHECK_DIGIT,
         ),
         SuiteSpec(
             table="analytics.outbound_invoices",
@@ -804,8 +789,7 @@ SUITES: dict[str, SuiteSpec] = {
             build_suite=vendor_shipments_suite,
             key_columns=tuple(SHIPMENT_KEYS),
             blocking=False,
-            sql_columns=_time_columns(**SHIPMENT_TIMES),
-            frame_columns=_CARTON_CHECK_DIGIT,
+            sql_columns={**_time_columns(**SHIPMENT_TIMES), **_CARTON_CHECK_DIGIT},
         ),
         SuiteSpec(
             table="raw_vendor.vendor_stock",

@@ -1,18 +1,29 @@
 {#
-    The date the models treat as today: the `run_date` variable (YYYY-MM-DD) when set, else
-    the warehouse's current date. Tests and backfills set it so results do not depend on the
-    day they run.
+    The date the models treat as today, as a date expression: the `run_date` variable
+    (YYYY-MM-DD) when set, else the `ACORN_RUN_DATE` environment variable, else the
+    warehouse's current date. Tests and backfills set one of them so results do not depend on
+    the day they run.
+
+    The environment variable is read only while a model runs, never while dbt parses, so a new
+    date each day keeps dbt's partial parsing, whereas a changed `--vars` makes dbt parse the
+    whole project again.
 #}
 {% macro run_date() -%}
     {%- set value = var('run_date', none) -%}
+    {%- set origin = 'run_date' -%}
+    {%- if (value is none or (value | string | trim) == '') and execute -%}
+        {%- set value = env_var('ACORN_RUN_DATE', '') -%}
+        {%- set origin = 'ACORN_RUN_DATE' -%}
+    {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         current_date
     {%- else -%}
         {%- set text = value | string | trim -%}
         {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
             {{ exceptions.raise_compiler_error(
-                "run_date must be a date written YYYY-MM-DD, got '" ~ text ~ "'; "
-                ~ "pass it as --vars \"{run_date: '2026-12-04'}\" or leave it unset for today") }}
+                origin ~ " must be a date written YYYY-MM-DD, got '" ~ text ~ "'; "
+                ~ "pass it as --vars \"{run_date: '2026-12-04'}\" or ACORN_RUN_DATE=2026-12-04, "
+                ~ "or leave both unset for today") }}
         {%- endif -%}
         cast('{{ text }}' as date)
     {%- endif -%}

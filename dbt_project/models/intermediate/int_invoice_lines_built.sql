@@ -1,16 +1,70 @@
 {%- set basis = invoice_basis() -%}
+{#-
+    Billing what shipped depends on the loaded data and the settings below only, so the table
+    is built incrementally. Billing what Amazon received waits for receiving to settle, which
+    depends on run_date, so that basis rebuilds the table in full.
+-#}
+{{ config(
+    materialized=('incremental' if basis == 'shipped' else 'table'),
+    unique_key='purchase_order_number',
+    incremental_strategy='replace_touched',
+    on_schema_change='sync_all_columns',
+) }}
+{%- set settings = 'invoice_basis=' ~ basis ~ ', invoice_tax_rate=' ~ var('invoice_tax_rate')
+    ~ ', price_tolerance=' ~ var('price_tolerance') -%}
+
+{%- set touched_sql -%}
+    {% if incremental_columns_missing(['invoice_settings', 'is_in_catalogue', 'built_at']) -%}
+    select purchase_order_number from {{ ref('int_shipment_lines_allocated') }}
+    {%- else -%}
+    {{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
+
+    union all
+
+    {{ purchase_orders_built_since_this(ref('int_shipment_lines_allocated')) }}
+
+    union all
+
+    -- Orders billed at a catalogue cost that has changed since, or of an ASIN that joined or
+    -- left the catalogue.
+    select purchase_order_number
+    from {{ this }}
+    where asin in (
+        select stored.asin
+        from (select distinct asin, net_cost_amount, is_in_catalogue from {{ this }}) as stored
+        left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
+            on catalogue.asin = stored.asin
+        where stored.net_cost_amount is distinct from catalogue.unit_cost_amount
+            or stored.is_in_catalogue <> (catalogue.asin is not null)
+    )
+
+    union all
+
+    -- Every order when the invoice settings changed.
+    select purchase_order_number
+    from {{ this }}
+    where invoice_settings <> '{{ settings }}'
+    {%- endif %}
+{%- endset -%}
+{%- do store_touched_purchase_orders(touched_sql) -%}
 
 with
 
 shipment_lines as (
 
     select * from {{ ref('int_shipment_lines_allocated') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
 purchase_order_lines as (
 
     select * from {{ ref('int_purchase_order_lines_joined') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
@@ -177,6 +231,7 @@ final as (
         {{ to_money('round(line_amount * tax_rate, 2)') }} as tax_amount,
 
         -- flags
+        is_in_catalogue,
         coalesce(is_price_mismatch, false) as is_price_mismatch,
         case
             when not is_in_catalogue
@@ -195,7 +250,11 @@ final as (
 
         -- dates
         invoice_date,
-        ship_date_utc
+        ship_date_utc,
+
+        -- build
+        '{{ settings }}' as invoice_settings,
+        {{ run_started_at_timestamp() }} as built_at
 
     from amounted
 

@@ -1,8 +1,40 @@
+{#- Built the same way as int_invoice_lines_built, which it sums. -#}
+{{ config(
+    materialized=('incremental' if invoice_basis() == 'shipped' else 'table'),
+    unique_key='purchase_order_number',
+    incremental_strategy='replace_touched',
+    on_schema_change='sync_all_columns',
+) }}
+
+{%- set touched_sql -%}
+    {% if incremental_columns_missing(['built_at']) -%}
+    select purchase_order_number from {{ ref('int_invoice_lines_built') }}
+    {%- else -%}
+    {{ purchase_orders_built_since_this(ref('int_invoice_lines_built')) }}
+
+    union all
+
+    -- Orders that no longer have invoice lines, for instance after Amazon removed the only
+    -- shipped line from an order.
+    select stored.purchase_order_number
+    from {{ this }} as stored
+    left join (
+        select distinct purchase_order_number from {{ ref('int_invoice_lines_built') }}
+    ) as invoiced
+        on invoiced.purchase_order_number = stored.purchase_order_number
+    where invoiced.purchase_order_number is null
+    {%- endif %}
+{%- endset -%}
+{%- do store_touched_purchase_orders(touched_sql) -%}
+
 with
 
 invoice_lines as (
 
     select * from {{ ref('int_invoice_lines_built') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
@@ -101,7 +133,8 @@ final as (
             else first_hold_reason
         end as hold_reason,
         invoice_date,
-        ship_date_utc
+        ship_date_utc,
+        {{ run_started_at_timestamp() }} as built_at
 
     from summed
 

@@ -1,26 +1,80 @@
+{{ config(
+    materialized='incremental',
+    unique_key='purchase_order_number',
+    incremental_strategy='replace_touched',
+    on_schema_change='sync_all_columns',
+) }}
+
+{#-
+    The staging views leave out dlt's load ids, so the raw tables are read here to find the
+    orders that loads changed since the last build.
+-#}
+{%- set loaded_tables = [
+    source('vendor', 'purchase_orders'),
+    source('vendor', 'purchase_order_items'),
+    source('vendor', 'purchase_order_status'),
+    source('vendor', 'purchase_order_status_items'),
+] -%}
+
+{%- set touched_sql -%}
+    {% if incremental_columns_missing(['loaded_through', 'built_at']) or dlt_loads_relation(loaded_tables[0]) is none -%}
+    select purchase_order_number from {{ ref('stg_vendor__purchase_order_items') }}
+    {%- else -%}
+    -- Orders that a load completed after the last build wrote to.
+    {{ purchase_orders_loaded_since(loaded_tables, '(select max(loaded_through) from ' ~ this ~ ')') }}
+
+    union all
+
+    -- Lines that Amazon identifies by vendor SKU only take their ASIN from the catalogue,
+    -- which the vendor may have changed since.
+    select stored.purchase_order_number
+    from {{ this }} as stored
+    left join {{ ref('stg_vendor__purchase_order_status_items') }} as status_items
+        on status_items.purchase_order_number = stored.purchase_order_number
+        and status_items.item_sequence_number = stored.item_sequence_number
+    left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
+        on catalogue.vendor_sku = stored.vendor_product_identifier
+    where stored.amazon_product_identifier is null
+        and stored.asin is distinct from coalesce(status_items.buyer_product_identifier, catalogue.asin)
+    {%- endif %}
+{%- endset -%}
+{%- do store_touched_purchase_orders(touched_sql) -%}
+
 with
 
 purchase_orders as (
 
     select * from {{ ref('stg_vendor__purchase_orders') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
 purchase_order_items as (
 
     select * from {{ ref('stg_vendor__purchase_order_items') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
 purchase_order_status as (
 
     select * from {{ ref('stg_vendor__purchase_order_status') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
 purchase_order_status_items as (
 
     select * from {{ ref('stg_vendor__purchase_order_status_items') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
@@ -92,7 +146,11 @@ joined as (
         purchase_orders.ship_window_end,
         purchase_orders.delivery_window_start,
         purchase_orders.delivery_window_end,
-        purchase_order_status_items.last_receive_date
+        purchase_order_status_items.last_receive_date,
+
+        -- build
+        {{ latest_dlt_load_time(loaded_tables[0]) }} as loaded_through,
+        {{ run_started_at_timestamp() }} as built_at
 
     from purchase_order_items
     left join purchase_orders

@@ -1,14 +1,70 @@
+{{ config(
+    materialized='incremental',
+    unique_key='purchase_order_number',
+    incremental_strategy='replace_touched',
+    on_schema_change='sync_all_columns',
+) }}
+
+{#-
+    The carton columns that decide a row. The inbox loads a changed shipments file in full,
+    so every carton gets a new dlt load id; the orders whose cartons changed are found by
+    comparing a fingerprint of their cartons with the one stored at the last build instead.
+-#}
+{%- set carton_columns = [
+    'shipment_id', 'carton_id', 'purchase_order_number', 'item_sequence_number', 'asin', 'vendor_sku',
+    'ship_from_party_id', 'ship_to_party_id', 'carrier_scac', 'carrier_reference', 'bill_of_lading_number',
+    'shipped_quantity_amount', 'shipped_quantity_unit_of_measure', 'shipped_quantity_unit_size', 'ship_date',
+] -%}
+
+{%- set touched_sql -%}
+    {% if incremental_columns_missing(['cartons_fingerprint', 'built_at']) -%}
+    select purchase_order_number from {{ ref('stg_vendor__vendor_shipments') }}
+    {%- else -%}
+    -- Orders whose lines were rebuilt since, because their received eaches or ordered unit
+    -- may differ.
+    {{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
+
+    union all
+
+    -- Orders whose cartons were added, changed or removed.
+    select coalesce(fresh.purchase_order_number, stored.purchase_order_number) as purchase_order_number
+    from (
+        select
+            purchase_order_number,
+            {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
+        from {{ ref('stg_vendor__vendor_shipments') }}
+        group by purchase_order_number
+    ) as fresh
+    full outer join (
+        select
+            purchase_order_number,
+            sum(cartons_fingerprint) as cartons_fingerprint
+        from {{ this }}
+        group by purchase_order_number
+    ) as stored
+        on stored.purchase_order_number = fresh.purchase_order_number
+    where fresh.cartons_fingerprint is distinct from stored.cartons_fingerprint
+    {%- endif %}
+{%- endset -%}
+{%- do store_touched_purchase_orders(touched_sql) -%}
+
 with
 
 shipments as (
 
     select * from {{ ref('stg_vendor__vendor_shipments') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
 purchase_order_lines as (
 
     select * from {{ ref('int_purchase_order_lines_joined') }}
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
 
 ),
 
@@ -30,7 +86,8 @@ summed_per_line as (
         max(shipped_quantity_unit_of_measure) as packed_unit_of_measure,
         max(shipped_quantity_unit_size) as packed_unit_size,
         cast(sum(shipped_quantity_amount) as {{ dbt.type_bigint() }}) as packed_quantity_amount,
-        cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as shipped_eaches
+        cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as shipped_eaches,
+        {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
 
     from shipments
     group by shipment_id, purchase_order_number, item_sequence_number
@@ -118,7 +175,11 @@ final as (
 
         -- timestamps
         ship_date,
-        cast(ship_date as date) as ship_date_utc
+        cast(ship_date as date) as ship_date_utc,
+
+        -- build
+        cartons_fingerprint,
+        {{ run_started_at_timestamp() }} as built_at
 
     from allocated
 

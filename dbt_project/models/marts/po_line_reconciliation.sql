@@ -24,6 +24,30 @@ catalogue as (
 
 ),
 
+judged as (
+
+    -- Receiving counts as settled once Amazon has received anything on the line, or once
+    -- the grace period after the last shipment has passed with nothing received. Both depend
+    -- on run_date, so they are decided here rather than in the incremental tables.
+    select
+        purchase_order_lines.*,
+        (
+            received_eaches > 0
+            or coalesce(receive_status, 'NOT_RECEIVED') <> 'NOT_RECEIVED'
+            or (
+                last_ship_date is not null
+                and {{ dbt.datediff('cast(last_ship_date as date)', run_date(), 'day') }} > {{ var('receipt_grace_days') }}
+            )
+        ) as is_receiving_settled,
+        (
+            last_ship_date is not null
+            and {{ dbt.datediff('cast(last_ship_date as date)', run_date(), 'day') }} > {{ var('receipt_grace_days') }}
+        ) as is_past_receipt_grace
+
+    from purchase_order_lines
+
+),
+
 invoiced as (
 
     -- Only invoices Amazon has taken (a transaction id, or a successful transaction) count
@@ -46,17 +70,17 @@ invoiced as (
 joined as (
 
     select
-        purchase_order_lines.*,
+        judged.*,
         coalesce(invoiced.invoiced_eaches, 0) as invoiced_eaches,
         -- The cost on the invoice Amazon took, else the catalogue cost the next invoice will carry.
         coalesce(invoiced.invoiced_net_cost_amount, catalogue.unit_cost_amount) as invoiced_net_cost_amount
 
-    from purchase_order_lines
+    from judged
     left join invoiced
-        on invoiced.purchase_order_number = purchase_order_lines.purchase_order_number
-        and invoiced.item_sequence_number = purchase_order_lines.item_sequence_number
+        on invoiced.purchase_order_number = judged.purchase_order_number
+        and invoiced.item_sequence_number = judged.item_sequence_number
     left join catalogue
-        on catalogue.asin = purchase_order_lines.asin
+        on catalogue.asin = judged.asin
 
 ),
 

@@ -31,23 +31,6 @@ short_lines as (
 
 ),
 
-carton_evidence as (
-
-    select
-        shipment_id,
-        purchase_order_number,
-        item_sequence_number,
-        max(carrier_scac) as carrier_scac,
-        max(carrier_reference) as carrier_reference,
-        max(bill_of_lading_number) as bill_of_lading_number,
-        count(distinct carton_id) as carton_count,
-        {{ dbt.listagg('carton_id', "', '", 'order by carton_id') }} as carton_ids
-
-    from cartons
-    group by shipment_id, purchase_order_number, item_sequence_number
-
-),
-
 claimed as (
 
     -- The line's cumulative receipt is allocated to its shipments oldest first, so the
@@ -78,6 +61,29 @@ claimed as (
         on shipment_lines.purchase_order_number = short_lines.purchase_order_number
         and shipment_lines.item_sequence_number = short_lines.item_sequence_number
     where shipment_lines.shipped_eaches > shipment_lines.received_allocated_eaches
+
+),
+
+carton_evidence as (
+
+    -- Only the cartons of claimed shipments, so the 1.7 million cartons of a large vendor
+    -- are filtered before they are grouped.
+    select
+        cartons.shipment_id,
+        cartons.purchase_order_number,
+        cartons.item_sequence_number,
+        max(cartons.carrier_scac) as carrier_scac,
+        max(cartons.carrier_reference) as carrier_reference,
+        max(cartons.bill_of_lading_number) as bill_of_lading_number,
+        count(distinct cartons.carton_id) as carton_count,
+        {{ dbt.listagg('cartons.carton_id', "', '", 'order by cartons.carton_id') }} as carton_ids
+
+    from cartons
+    inner join claimed
+        on claimed.shipment_id = cartons.shipment_id
+        and claimed.purchase_order_number = cartons.purchase_order_number
+        and claimed.item_sequence_number = cartons.item_sequence_number
+    group by cartons.shipment_id, cartons.purchase_order_number, cartons.item_sequence_number
 
 ),
 
