@@ -5,7 +5,14 @@ import dagster as dg
 from orchestration.defs.credentials import client_secret_expiry
 from orchestration.defs.ingest import vendor_api_assets, vendor_inbox_assets
 from orchestration.defs.jobs import acorn_job, orders_schedule, orders_sync_job, reports_schedule, reports_sync_job
-from orchestration.defs.outbound import acknowledgements, invoices, outbound_attention, shipment_confirmations, transactions
+from orchestration.defs.outbound import (
+    acknowledgements,
+    credit_notes,
+    invoices,
+    outbound_attention,
+    shipment_confirmations,
+    transactions,
+)
 from orchestration.defs.quality import outbound_model_checks, raw_feed_checks
 from orchestration.defs.transform import acorn_dbt_models, dbt_resource
 from orchestration.resources import AcornResource
@@ -28,6 +35,7 @@ defs = dg.Definitions(
         acknowledgements,
         shipment_confirmations,
         invoices,
+        credit_notes,
         transactions,
         OUTBOUND_LEDGER,
     ],

@@ -233,11 +233,21 @@ class AsnBook(dict[str, AsnRecord]):
 
 @dataclass
 class InvoiceRecord:
+    """An accepted invoice or credit note; `eaches_by_line` is what it invoiced or credited per PO line.
+
+    On an invoice, the `credited_*` fields add up the credit notes that refer to it: eaches
+    returned and eaches corrected (counted apart, as a price correction and a return may
+    concern the same eaches) and the money credited.
+    """
+
     invoice_id: str
     invoice_type: str
     submitted_at: datetime
     transaction_id: str
     eaches_by_line: dict[tuple[str, str], int]
+    returned_eaches_by_line: dict[tuple[str, str], int] = field(default_factory=dict)
+    corrected_eaches_by_line: dict[tuple[str, str], int] = field(default_factory=dict)
+    credited_amount_by_line: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

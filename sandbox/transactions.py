@@ -47,7 +47,11 @@ TRANSACTION_ERROR_CODES = {
     "SELLING_PARTY_MISMATCH": "sellingParty.partyId is not the vendor code of the purchase orders.",
     "SHIP_TO_MISMATCH": "shipToParty.partyId is not the fulfilment centre of the purchase order.",
     "MISSING_PURCHASE_ORDER_NUMBER": "A shipped or invoiced item names no purchaseOrderNumber.",
-    "INVOICE_WITHOUT_ITEMS": "An invoice of type Invoice lists no items.",
+    "INVOICE_WITHOUT_ITEMS": "An invoice of type Invoice or CreditNote lists no items.",
+    "INVOICE_REFERENCE_MISSING": "A credit note's items name no referenceInvoiceNumber, or more than one invoice.",
+    "REFERENCED_INVOICE_NOT_FOUND": "A credit note refers to an invoice that was never accepted.",
+    "CREDIT_EXCEEDS_INVOICED": "A credit note credits more eaches, more per each or more money than its invoice billed.",
+    "RETURN_DETAILS_MISSING": "A returns credit note item has returnsReferenceNumber or goodsReturnDate without the other.",
     "INVOICE_TOTAL_MISMATCH": "invoiceTotal differs from the lines plus taxes and charges minus allowances.",
     "INVOICE_DATE_BEFORE_ORDER": "The invoice date is earlier than the purchase order date.",
     "PURCHASE_ORDER_CLOSED": "An acknowledgement names a closed purchase order.",
@@ -169,6 +173,8 @@ class _RuleChecker:
         self.pending_invoice_ids: set[str] = set()
         self.pending_shipped: dict[LineKey, int] = {}
         self.pending_invoiced: dict[LineKey, int] = {}
+        # Per (invoice id, PO line): eaches returned, eaches corrected, money credited.
+        self.pending_credited: dict[tuple[str, LineKey], tuple[int, int, Decimal]] = {}
 
     # -- acknowledgements ------------------------------------------------------------
 
@@ -548,7 +554,7 @@ class _RuleChecker:
     def check_invoice(self, index: int, document: dict[str, Any]) -> list[dict[str, str]]:
         invoice_id = document["id"]
         where = f"invoices[{index}]"
-        label = f"Invoice {invoice_id}"
+        label = f"{'Credit note' if document['invoiceType'] == 'CreditNote' else 'Invoice'} {invoice_id}"
         errors = []
         duplicate = invoice_id in self.scenario.invoices or invoice_id in self.pending_invoice_ids
         if duplicate:
@@ -562,9 +568,10 @@ class _RuleChecker:
         self.pending_invoice_ids.add(invoice_id)
         invoice_type = document["invoiceType"]
         items = document.get("items", [])
-        # NOTE: credit notes are only checked for a unique id; their lines are not matched to POs.
-        if invoice_type == "Invoice" and not items:
-            errors.append(_error("INVOICE_WITHOUT_ITEMS", f"{label}: an Invoice must list its items.", where))
+        if not items:
+            errors.append(_error("INVOICE_WITHOUT_ITEMS", f"{label}: an {invoice_type} must list its items.", where))
+        if invoice_type == "CreditNote":
+            return errors + self._check_credit_note(document, where, label, duplicate)
 
         invoice_date = datetime.fromisoformat(document["date"])
         eaches_by_line: dict[LineKey, int] = {}
@@ -653,6 +660,142 @@ class _RuleChecker:
         record = InvoiceRecord(invoice_id, invoice_type, self.processed_at, self.transaction_id, eaches_by_line)
         self.effects.append(lambda: self._apply_invoice(record))
         return errors
+
+    def _check_credit_note(
+        self, document: dict[str, Any], where: str, label: str, duplicate: bool
+    ) -> list[dict[str, str]]:
+        """Match a credit note's items to the lines of the invoice it names, and check it credits no more than was billed.
+
+        A line with a returnsReferenceNumber is a return, any other a correction. Returned
+        and corrected eaches are each limited to the eaches invoiced, money to the eaches
+        invoiced at the PO cost, at which the sandbox accepted the invoice.
+        """
+        items = document.get("items", [])
+        references = {(item.get("creditNoteDetails") or {}).get("referenceInvoiceNumber") for item in items}
+        if not items:
+            return []
+        if None in references or len(references) != 1:
+            named = ", ".join(sorted(str(reference) for reference in references - {None})) or "none"
+            return [
+                _error(
+                    "INVOICE_REFERENCE_MISSING",
+                    f"{label}: every item needs creditNoteDetails.referenceInvoiceNumber, and all the same invoice "
+                    f"(named: {named}).",
+                    f"{where}.items",
+                )
+            ]
+        (reference,) = references
+        original = self.scenario.invoices.get(reference)
+        if original is None or original.invoice_type != "Invoice":
+            return [
+                _error(
+                    "REFERENCED_INVOICE_NOT_FOUND",
+                    f"{label}: invoice {reference} was never accepted; credit an invoice Amazon has.",
+                    f"{where}.items[0].creditNoteDetails.referenceInvoiceNumber",
+                )
+            ]
+
+        errors: list[dict[str, str]] = []
+        credited: dict[LineKey, tuple[int, int, Decimal]] = {}
+        lines_total = Decimal(0)
+        for item_index, item in enumerate(items):
+            item_where = f"{where}.items[{item_index}]"
+            details = item.get("creditNoteDetails") or {}
+            if ("returnsReferenceNumber" in details) != ("goodsReturnDate" in details):
+                errors.append(
+                    _error(
+                        "RETURN_DETAILS_MISSING",
+                        f"{label}: item {item['itemSequenceNumber']} is a return without both returnsReferenceNumber "
+                        "and goodsReturnDate.",
+                        f"{item_where}.creditNoteDetails",
+                    )
+                )
+            line = self._invoiced_line(original, item)
+            if line is None:
+                errors.append(
+                    _error(
+                        "INVALID_ITEM",
+                        f"{label}: item {item['itemSequenceNumber']} matches no line of invoice {reference}.",
+                        item_where,
+                    )
+                )
+                continue
+            key, order_line = line
+            eaches = quantity_in_eaches(item["invoicedQuantity"], order_line)
+            cost = _decimal(item["netCost"].get("amount")) or Decimal(0)
+            lines_total += cost * eaches
+            is_return = "returnsReferenceNumber" in details
+            before = credited.get(key, (0, 0, Decimal(0)))
+            credited[key] = (
+                before[0] + (eaches if is_return else 0),
+                before[1] + (0 if is_return else eaches),
+                before[2] + cost * eaches,
+            )
+            if cost > order_line.net_cost:
+                errors.append(
+                    _error(
+                        "CREDIT_EXCEEDS_INVOICED",
+                        f"{label}: item {item['itemSequenceNumber']} credits {cost} per each, more than the "
+                        f"{order_line.net_cost} invoice {reference} billed.",
+                        f"{item_where}.netCost",
+                    )
+                )
+
+        for key, (returned, corrected, amount) in {} if duplicate else credited.items():
+            invoiced = original.eaches_by_line[key]
+            pending = self.pending_credited.get((reference, key), (0, 0, Decimal(0)))
+            total_returned = original.returned_eaches_by_line.get(key, 0) + pending[0] + returned
+            total_corrected = original.corrected_eaches_by_line.get(key, 0) + pending[1] + corrected
+            total_amount = original.credited_amount_by_line.get(key, Decimal(0)) + pending[2] + amount
+            billed = invoiced * self.scenario.find_line(*key).net_cost
+            if total_returned > invoiced or total_corrected > invoiced or total_amount > billed:
+                errors.append(
+                    _error(
+                        "CREDIT_EXCEEDS_INVOICED",
+                        f"{label}: PO {key[0]} item {key[1]} would have {total_returned} eaches returned, "
+                        f"{total_corrected} corrected and {total_amount.quantize(CENT, ROUND_HALF_UP)} credited, but "
+                        f"invoice {reference} billed {invoiced} eaches for {billed.quantize(CENT, ROUND_HALF_UP)}.",
+                        where,
+                    )
+                )
+            self.pending_credited[(reference, key)] = (
+                pending[0] + returned,
+                pending[1] + corrected,
+                pending[2] + amount,
+            )
+
+        if not errors:
+            errors.extend(self._check_invoice_total(document, lines_total, label, where))
+        record = InvoiceRecord(
+            document["id"],
+            "CreditNote",
+            self.processed_at,
+            self.transaction_id,
+            {key: returned + corrected for key, (returned, corrected, _amount) in credited.items()},
+        )
+        self.effects.append(lambda: self._apply_credit_note(record, original, credited))
+        return errors
+
+    def _invoiced_line(self, original: InvoiceRecord, item: dict[str, Any]) -> tuple[LineKey, OrderLine] | None:
+        """Find the PO line of an invoice that a credit note item names, by PO number (if given) and product."""
+        for key in original.eaches_by_line:
+            number = item.get("purchaseOrderNumber")
+            if number and number != key[0]:
+                continue
+            order = self.scenario.orders.get(key[0])
+            line = _match_by_identifier(order, item, None) if order is not None else None
+            if line is not None and line.item_sequence_number == key[1]:
+                return key, line
+        return None
+
+    def _apply_credit_note(
+        self, record: InvoiceRecord, original: InvoiceRecord, credited: dict[LineKey, tuple[int, int, Decimal]]
+    ) -> None:
+        self.scenario.invoices[record.invoice_id] = record
+        for key, (returned, corrected, amount) in credited.items():
+            original.returned_eaches_by_line[key] = original.returned_eaches_by_line.get(key, 0) + returned
+            original.corrected_eaches_by_line[key] = original.corrected_eaches_by_line.get(key, 0) + corrected
+            original.credited_amount_by_line[key] = original.credited_amount_by_line.get(key, Decimal(0)) + amount
 
     @staticmethod
     def _check_invoice_total(

@@ -1,5 +1,6 @@
 """Outbound documents: acknowledgements, ASNs and invoices, built from the validated models,
-recorded in the ledger, submitted once, and followed until Amazon gives a verdict."""
+credit notes from the inbox, each recorded in the ledger, submitted once, and followed until
+Amazon gives a verdict."""
 
 import json
 
@@ -8,14 +9,26 @@ import dagster as dg
 
 from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import load_outbound_settings
+from orchestration.outbound.credit_notes import plan_credit_notes
 from orchestration.outbound.edi import EdiOutbox, Partners
 from orchestration.outbound.ledger import Ledger
-from orchestration.outbound.submit import ACKNOWLEDGEMENT, INVOICE, SHIPMENT_CONFIRMATION, DocumentKind, plan_documents, poll_transactions, record_and_submit, utc_now
+from orchestration.outbound.submit import (
+    ACKNOWLEDGEMENT,
+    CREDIT_NOTE,
+    INVOICE,
+    SHIPMENT_CONFIRMATION,
+    DocumentKind,
+    plan_documents,
+    poll_transactions,
+    record_and_submit,
+)
 from orchestration.resources import POOL, AcornResource
+from sources.clock import utc_now
 
 ACKNOWLEDGEMENTS = dg.AssetKey(["outbound", "acknowledgements"])
 SHIPMENT_CONFIRMATIONS = dg.AssetKey(["outbound", "shipment_confirmations"])
 INVOICES = dg.AssetKey(["outbound", "invoices"])
+CREDIT_NOTES = dg.AssetKey(["outbound", "credit_notes"])
 TRANSACTIONS = dg.AssetKey(["outbound", "transactions"])
 
 
@@ -54,7 +67,10 @@ def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: Documen
             client = EdiOutbox(settings.data_dir / "outbox", partners)
         con.execute("set TimeZone = 'UTC'")
         ledger = Ledger(con, settings.ledger_dir)
-        planned = plan_documents(con, kind, utc_now(), outbound, settings.inbox_dir)
+        if kind is CREDIT_NOTE:
+            planned = plan_credit_notes(ledger, settings.inbox_dir, utc_now())
+        else:
+            planned = plan_documents(con, kind, utc_now(), outbound, settings.inbox_dir)
         summary = record_and_submit(ledger, client, kind, planned, on_event=context.log.info)
         counts = ledger.counts_by_state().get(kind.name, {})
     context.log.info(
@@ -95,6 +111,12 @@ def shipment_confirmations(context: dg.AssetExecutionContext, acorn: AcornResour
 def invoices(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
     """One invoice per shipment and purchase order, from outbound_invoices and its lines."""
     return _send(context, acorn, INVOICE)
+
+
+@dg.asset(key=CREDIT_NOTES, deps=[INVOICES], group_name="outbound", kinds={"python", "duckdb"}, pool=POOL)
+def credit_notes(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
+    """One credit note per number in the inbox's credit_notes.csv, each for an invoice acorn sent."""
+    return _send(context, acorn, CREDIT_NOTE)
 
 
 @dg.asset(key=TRANSACTIONS, deps=[ACKNOWLEDGEMENTS, SHIPMENT_CONFIRMATIONS, INVOICES], group_name="outbound", kinds={"python", "duckdb"}, pool=POOL)

@@ -12,7 +12,8 @@ Amazon's conventions followed here:
 - units are `EA` or `CA` as ordered, and `netCost` is per each (`PE`);
 - the 856 is a Shipment / Order / [Tare] / Pack / Item tree with one `MAN*GM` SSCC per
   pallet (tare) and per carton; an item's lot is `LT` in its LIN and its expiry `DTM*036`;
-- the 810 total (TDS) is in cents.
+- the 810 total (TDS) is in cents; a credit note is an 810 with BIG07 `CR` and the invoice
+  it corrects in `REF*OI` (original invoice number), its amounts positive.
 NOTE: Amazon's own 855/856/810 guides (in Vendor Central) are authoritative and
 were not available; check the segment choices against them before trading in production.
 """
@@ -300,6 +301,13 @@ def _810(payload: dict) -> list[list]:
         big += ["", "", "CR"]
     currency = invoice["invoiceTotal"]["currencyCode"]
     segments = [big, ["CUR", "SE", currency]]
+    if invoice["invoiceType"] == "CreditNote":
+        # NOTE: Amazon's EDI material leaves open whether it takes credit notes as 810s or only
+        # through the API; confirm with its 810 guide before sending them this way.
+        references = sorted(
+            {(item.get("creditNoteDetails") or {}).get("referenceInvoiceNumber") for item in items} - {None}
+        )
+        segments += [["REF", "OI", reference] for reference in references]
     for qualifier, field in (("RI", "remitToParty"), ("BT", "billToParty"), ("ST", "shipToParty")):
         if invoice.get(field):
             segments.append(["N1", qualifier, "", "92", invoice[field]["partyId"]])

@@ -5,7 +5,7 @@ Past a configured age, acorn reads the status of the document's purchase orders
 (getPurchaseOrdersStatus) instead of waiting:
 - an acknowledgement is settled as success when every line of its PO is confirmed;
 - an ASN is settled as success when every PO line it ships shows goods received;
-- an invoice leaves no trace in the PO status, so it always goes to review.
+- an invoice or credit note leaves no trace in the PO status, so it always goes to review.
 Anything else goes to review with what the PO shows, so a person can release or retire it.
 """
 
@@ -31,8 +31,8 @@ def check_purchase_orders(client, entry: LedgerEntry) -> Finding:
         return _shipment_confirmation(client, entry.payload)
     return Finding(
         "needs_review",
-        "the purchase order status does not show invoices; check the invoice in Vendor Central, "
-        "then retire it if Amazon has it or release it if not",
+        f"the purchase order status does not show invoices or credit notes; check the {entry.document_type.replace('_', ' ')} "
+        "in Vendor Central, then retire it if Amazon has it or release it if not",
     )
 
 

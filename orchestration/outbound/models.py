@@ -492,6 +492,18 @@ class AllowanceDetails(AmazonModel):
     allowance_amount: Money
 
 
+class CreditNoteDetails(AmazonModel):
+    """What a credit note refers to: the invoice it corrects, and for returns Amazon's returns notice and the return date."""
+
+    reference_invoice_number: Text | None = None
+    debit_note_number: Text | None = None
+    returns_reference_number: Text | None = None
+    goods_return_date: UtcDateTime | None = None
+    rma_id: Text | None = None
+    coop_reference_number: Text | None = None
+    consignors_reference_number: Text | None = None
+
+
 class InvoiceItem(AmazonModel):
     # An integer here, unlike the string itemSequenceNumber of orders and shipments.
     item_sequence_number: int = Field(ge=1)
@@ -502,6 +514,7 @@ class InvoiceItem(AmazonModel):
     net_cost: Money
     purchase_order_number: PurchaseOrderNumber | None = None
     tax_details: list[TaxDetails] | None = None
+    credit_note_details: CreditNoteDetails | None = None
 
     @field_validator("net_cost")
     @classmethod
@@ -543,6 +556,12 @@ class Invoice(AmazonModel):
                         f"item {item.item_sequence_number} needs a purchaseOrderNumber"
                         " on an Invoice"
                     )
+                if item.credit_note_details is not None:
+                    raise ValueError(
+                        f"item {item.item_sequence_number} has creditNoteDetails, which only a CreditNote carries"
+                    )
+        else:
+            self._credit_note_refers_to_one_invoice(items)
         currency = self.invoice_total.currency_code
         for path, money in self._money_fields():
             if money.currency_code != currency:
@@ -550,6 +569,30 @@ class Invoice(AmazonModel):
                     f"{path} is in {money.currency_code} but invoiceTotal is in {currency}"
                 )
         return self
+
+    @staticmethod
+    def _credit_note_refers_to_one_invoice(items: list[InvoiceItem]) -> None:
+        # Amazon processes one invoice per credit note, and a returns credit note needs both
+        # the returns notice number and the return date.
+        if not items:
+            raise ValueError("a CreditNote needs items")
+        references = set()
+        for item in items:
+            details = item.credit_note_details
+            if details is None or details.reference_invoice_number is None:
+                raise ValueError(
+                    f"item {item.item_sequence_number} needs creditNoteDetails.referenceInvoiceNumber on a CreditNote"
+                )
+            references.add(details.reference_invoice_number)
+            if (details.returns_reference_number is None) != (details.goods_return_date is None):
+                raise ValueError(
+                    f"item {item.item_sequence_number}: a returns credit note needs both returnsReferenceNumber"
+                    " and goodsReturnDate"
+                )
+        if len(references) > 1:
+            raise ValueError(
+                f"a CreditNote refers to one invoice, not {', '.join(sorted(references))}"
+            )
 
     def _money_fields(self) -> list[tuple[str, Money]]:
         found: list[tuple[str, Money]] = []

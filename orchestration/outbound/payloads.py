@@ -37,6 +37,7 @@ BUSINESS_ID_COLUMNS = {
     "acknowledgement": "purchase_order_number",
     "shipment_confirmation": "shipment_id",
     "invoice": "invoice_id",
+    "credit_note": "credit_note_number",
 }
 DOCUMENT_KINDS = tuple(BUSINESS_ID_COLUMNS)
 
@@ -330,6 +331,7 @@ def _invoice_payload(
             "invoicedQuantity": _quantity(line, "invoiced_quantity"),
             "netCost": _money(line["net_cost_amount"], line["net_cost_currency_code"]),
             "purchaseOrderNumber": line.get("purchase_order_number"),
+            "creditNoteDetails": _credit_note_details(line),
         }
         tax_amount = line.get("tax_amount")
         if tax_amount is not None and tax_amount > 0:
@@ -670,6 +672,18 @@ def _single_value(document: str, lines: Sequence[Row], column: str) -> Any:
         listed = ", ".join(sorted(str(value) for value in values))
         raise PayloadInvalid(document, [f"lines disagree on {column}: {listed}"])
     return values.pop()
+
+
+def _credit_note_details(line: Row) -> dict[str, Any] | None:
+    """Return a credit note line's creditNoteDetails; None for an invoice line, which has no reference_invoice_number."""
+    details = _without_none(
+        {
+            "referenceInvoiceNumber": _text_or_none(line.get("reference_invoice_number")),
+            "returnsReferenceNumber": _text_or_none(line.get("returns_reference_number")),
+            "goodsReturnDate": _as_datetime(line["goods_return_date"]) if line.get("goods_return_date") else None,
+        }
+    )
+    return details or None
 
 
 def _carton_item_details(line: Row) -> dict[str, Any]:

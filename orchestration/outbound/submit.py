@@ -32,7 +32,7 @@ log = logging.getLogger("acorn.outbound")
 class DocumentKind:
     name: str
     header_table: str | None
-    lines_table: str
+    lines_table: str | None  # None: planned from an inbox file, not from the outbound models
     key_column: str
     submit_operation: str
 
@@ -58,7 +58,15 @@ INVOICE = DocumentKind(
     key_column="invoice_id",
     submit_operation="submit_invoices",
 )
-KINDS = {kind.name: kind for kind in (ACKNOWLEDGEMENT, SHIPMENT_CONFIRMATION, INVOICE)}
+# Credit notes go to Amazon as invoices of type CreditNote; see credit_notes.
+CREDIT_NOTE = DocumentKind(
+    name="credit_note",
+    header_table=None,
+    lines_table=None,
+    key_column="credit_note_number",
+    submit_operation="submit_invoices",
+)
+KINDS = {kind.name: kind for kind in (ACKNOWLEDGEMENT, SHIPMENT_CONFIRMATION, INVOICE, CREDIT_NOTE)}
 
 
 @dataclass
@@ -120,6 +128,8 @@ def plan_documents(
     `settings` gives the invoices' remit-to party and tax, charge and allowance types;
     `inbox_dir` contains the planner's acknowledgement decisions (see `decisions`).
     """
+    if kind.lines_table is None:
+        raise ValueError(f"{kind.name} documents are planned from an inbox file, not from the outbound models")
     settings = settings or OutboundSettings()
     lines_by_key = read_rows(con, kind.lines_table, kind.key_column)
     headers = read_rows(con, kind.header_table, kind.key_column) if kind.header_table else {}

@@ -57,7 +57,7 @@ DBT_MODELS = [
     "stg_vendor__vendor_stock",
     "stg_vendor__vendor_traffic",
 ]
-OUTBOUND_ASSETS = ["acknowledgements", "documents", "invoices", "shipment_confirmations", "transactions"]
+OUTBOUND_ASSETS = ["acknowledgements", "credit_notes", "documents", "invoices", "shipment_confirmations", "transactions"]
 BLOCKING_SUITES = [
     "analytics/outbound_acknowledgement_lines",
     "analytics/outbound_invoice_lines",

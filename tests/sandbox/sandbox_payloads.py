@@ -1,7 +1,7 @@
 """Hand-built request bodies for the sandbox's POST operations, in the shapes of Amazon's models."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -169,6 +169,42 @@ def invoice(
             }
         ]
     }
+
+
+def credit_note(
+    credit_note_id: str,
+    reference: str | None,
+    lines: list[tuple[str, str, int, str]],
+    returns: tuple[str, str] | None = None,
+    tax_rate: str | None = None,
+    total: str | None = None,
+) -> dict[str, Any]:
+    """A credit note of (PO number, ASIN, eaches, credit per each) lines for the invoice `reference`.
+
+    `returns` is (returnsReferenceNumber, goodsReturnDate) for a return. With `tax_rate`, each
+    line carries VAT of its amount times the rate, rounded half up to the cent. The total
+    defaults to the lines plus their tax.
+    """
+    body = invoice(credit_note_id, lines, date="2026-12-04T10:00:00Z")
+    document = body["invoices"][0]
+    document["invoiceType"] = "CreditNote"
+    computed = Decimal(0)
+    for item, (_number, _asin, eaches, cost) in zip(document["items"], lines, strict=True):
+        details: dict[str, Any] = {}
+        if reference is not None:
+            details["referenceInvoiceNumber"] = reference
+        if returns is not None:
+            details["returnsReferenceNumber"], details["goodsReturnDate"] = returns
+        if details:
+            item["creditNoteDetails"] = details
+        amount = Decimal(cost) * eaches
+        computed += amount
+        if tax_rate is not None:
+            tax = (amount * Decimal(tax_rate)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            item["taxDetails"] = [{"taxType": "VAT", "taxRate": tax_rate, "taxAmount": {"currencyCode": "USD", "amount": f"{tax}"}}]
+            computed += tax
+    document["invoiceTotal"]["amount"] = total or f"{computed:.2f}"
+    return body
 
 
 def submit(api: httpx.Client, path: str, body: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ getTransaction after a POST already shows the verdict.
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from sandbox_payloads import (
@@ -14,6 +15,7 @@ from sandbox_payloads import (
     acknowledge_all,
     acknowledged_item,
     acknowledgement,
+    credit_note,
     error_codes,
     invoice,
     shipment_confirmation,
@@ -340,6 +342,82 @@ def test_invoice_total_mismatch_fails(api, server):
     body = invoice("INV-1006", [(line["purchase_order_number"], line["asin"], 2, line["net_cost_amount"])], total="1.00")
 
     assert error_codes(transaction(api, submit(api, INVOICES, body))) == ["INVOICE_TOTAL_MISMATCH"]
+
+
+def invoiced_line(api, server, invoice_id: str, eaches: int) -> dict:
+    """Invoice `eaches` of the cancelled line (36 may be invoiced) at its PO cost, and return the line."""
+    line = truth_line(server.state.ground_truth(), "cancelled")
+    body = invoice(invoice_id, [(line["purchase_order_number"], line["asin"], eaches, line["net_cost_amount"])])
+    assert transaction(api, submit(api, INVOICES, body))["status"] == "Success"
+    return line
+
+
+def test_credit_note_with_tax_succeeds(api, server):
+    line = invoiced_line(api, server, "INV-2001", 30)
+    # 10 eaches × 0.50 = 5.00; VAT 19 % = 0.95; total 5.95
+    body = credit_note("CN-2001", "INV-2001", [(line["purchase_order_number"], line["asin"], 10, "0.50")], tax_rate="0.19")
+
+    status = transaction(api, submit(api, INVOICES, body))
+
+    assert body["invoices"][0]["invoiceTotal"]["amount"] == "5.95"
+    assert status["status"] == "Success"
+    assert truth_of(server, line["purchase_order_number"], line["item_sequence_number"])["invoiced_eaches"] == 30
+
+
+def test_credit_note_total_is_checked(api, server):
+    line = invoiced_line(api, server, "INV-2002", 30)
+    body = credit_note(
+        "CN-2002", "INV-2002", [(line["purchase_order_number"], line["asin"], 10, "0.50")], tax_rate="0.19", total="5.00"
+    )
+
+    assert error_codes(transaction(api, submit(api, INVOICES, body))) == ["INVOICE_TOTAL_MISMATCH"]
+
+
+def test_credit_note_for_unknown_invoice_fails(api, server):
+    line = truth_line(server.state.ground_truth(), "cancelled")
+    body = credit_note("CN-2003", "INV-NEVER", [(line["purchase_order_number"], line["asin"], 1, "0.50")])
+
+    assert error_codes(transaction(api, submit(api, INVOICES, body))) == ["REFERENCED_INVOICE_NOT_FOUND"]
+
+
+def test_credit_note_without_reference_fails(api, server):
+    line = truth_line(server.state.ground_truth(), "cancelled")
+    body = credit_note("CN-2004", None, [(line["purchase_order_number"], line["asin"], 1, "0.50")])
+
+    assert error_codes(transaction(api, submit(api, INVOICES, body))) == ["INVOICE_REFERENCE_MISSING"]
+
+
+def test_returns_beyond_invoiced_fail(api, server):
+    line = invoiced_line(api, server, "INV-2005", 30)
+    key = (line["purchase_order_number"], line["asin"])
+    returns = ("RN-1", "2026-12-03T00:00:00Z")
+    first = credit_note("CN-2005", "INV-2005", [(*key, 25, line["net_cost_amount"])], returns=returns)
+    second = credit_note("CN-2006", "INV-2005", [(*key, 6, line["net_cost_amount"])], returns=returns)
+    # A price correction of all 30 eaches still fits beside the 25 returned: they are counted apart.
+    correction = credit_note("CN-2007", "INV-2005", [(*key, 30, "0.01")])
+
+    assert transaction(api, submit(api, INVOICES, first))["status"] == "Success"
+    assert error_codes(transaction(api, submit(api, INVOICES, second))) == ["CREDIT_EXCEEDS_INVOICED"]
+    assert transaction(api, submit(api, INVOICES, correction))["status"] == "Success"
+
+
+def test_credit_above_billed_cost_fails(api, server):
+    line = invoiced_line(api, server, "INV-2008", 30)
+    cost = f"{Decimal(line['net_cost_amount']) + Decimal('0.01')}"
+    body = credit_note("CN-2008", "INV-2008", [(line["purchase_order_number"], line["asin"], 1, cost)])
+
+    status = transaction(api, submit(api, INVOICES, body))
+
+    assert error_codes(status) == ["CREDIT_EXCEEDS_INVOICED"]
+    assert status["errors"][0]["details"] == "invoices[0].items[0].netCost"
+
+
+def test_return_without_date_fails(api, server):
+    line = invoiced_line(api, server, "INV-2009", 30)
+    body = credit_note("CN-2009", "INV-2009", [(line["purchase_order_number"], line["asin"], 1, "0.50")])
+    body["invoices"][0]["items"][0]["creditNoteDetails"]["returnsReferenceNumber"] = "RN-9"
+
+    assert error_codes(transaction(api, submit(api, INVOICES, body))) == ["RETURN_DETAILS_MISSING"]
 
 
 def test_schema_error_names_the_path(api, server):
