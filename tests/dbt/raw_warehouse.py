@@ -40,9 +40,13 @@ EARLY_FORECAST = {
 # Generated on the Sunday that starts its only week, so it must not count for that week.
 SAME_DAY_GENERATION = date(2026, 11, 22)
 
+# The selling party of every PO here, and the vendor code of the report rows. Rows that leave
+# vendor_code out take it.
+VENDOR_CODE = "VENDOR1"
+
 TABLES = {
     "purchase_orders": """
-        account varchar, purchase_order_number varchar, purchase_order_state varchar,
+        account varchar, vendor_code varchar, purchase_order_number varchar, purchase_order_state varchar,
         purchase_order_type varchar, purchase_order_date timestamptz,
         purchase_order_changed_date timestamptz, purchase_order_state_changed_date timestamptz,
         payment_method varchar, deal_code varchar, buying_party_id varchar,
@@ -50,18 +54,18 @@ TABLES = {
         ship_window_start timestamptz, ship_window_end timestamptz,
         delivery_window_start timestamptz, delivery_window_end timestamptz""",
     "purchase_order_items": """
-        account varchar, purchase_order_number varchar, item_sequence_number varchar,
+        account varchar, vendor_code varchar, purchase_order_number varchar, item_sequence_number varchar,
         amazon_product_identifier varchar, vendor_product_identifier varchar,
         ordered_quantity_amount bigint, ordered_quantity_unit_of_measure varchar,
         ordered_quantity_unit_size bigint, is_back_order_allowed boolean,
         net_cost_amount decimal(38,9), net_cost_currency_code varchar,
         list_price_amount decimal(38,9), list_price_currency_code varchar""",
     "purchase_order_status": """
-        account varchar, purchase_order_number varchar, purchase_order_status varchar,
+        account varchar, vendor_code varchar, purchase_order_number varchar, purchase_order_status varchar,
         purchase_order_date timestamptz, last_updated_date timestamptz,
         selling_party_id varchar, ship_to_party_id varchar""",
     "purchase_order_status_items": """
-        account varchar, purchase_order_number varchar, item_sequence_number varchar,
+        account varchar, vendor_code varchar, purchase_order_number varchar, item_sequence_number varchar,
         buyer_product_identifier varchar, vendor_product_identifier varchar,
         net_cost_amount decimal(38,9), net_cost_currency_code varchar,
         list_price_amount decimal(38,9), list_price_currency_code varchar,
@@ -74,12 +78,12 @@ TABLES = {
         received_quantity_amount bigint, received_quantity_unit_of_measure varchar, received_quantity_unit_size bigint,
         last_receive_date timestamptz""",
     "vendor_forecasts": """
-        account varchar, marketplace_id varchar, selling_program varchar,
+        account varchar, vendor_code varchar, marketplace_id varchar, selling_program varchar,
         forecast_generation_date date, asin varchar, start_date date, end_date date,
         mean_forecast_units decimal(38,9), p70_forecast_units decimal(38,9),
         p80_forecast_units decimal(38,9), p90_forecast_units decimal(38,9), report_id varchar""",
     "vendor_inventory": """
-        account varchar, marketplace_id varchar, distributor_view varchar, selling_program varchar,
+        account varchar, vendor_code varchar, marketplace_id varchar, distributor_view varchar, selling_program varchar,
         asin varchar, start_date date, end_date date,
         sellable_on_hand_inventory_units bigint, unsellable_on_hand_inventory_units bigint,
         open_purchase_order_units bigint, net_received_inventory_units bigint,
@@ -321,10 +325,14 @@ def _forecasts():
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     columns = re.findall(r"(\w+) (?:varchar|bigint|boolean|date|timestamptz|decimal)", TABLES[table])
     placeholders = ", ".join("?" for _ in columns)
+    defaults = {"vendor_code": VENDOR_CODE} if "vendor_code" in columns else {}
     con.executemany(
         f"insert into raw_vendor.{table} ({', '.join(columns)}, _dlt_load_id, _dlt_id) "
         f"values ({placeholders}, ?, ?)",
-        [[row[column] for column in columns] + [LOAD_ID, f"{table}-{index}"] for index, row in enumerate(rows)],
+        [
+            [{**defaults, **row}[column] for column in columns] + [LOAD_ID, f"{table}-{index}"]
+            for index, row in enumerate(rows)
+        ],
     )
 
 

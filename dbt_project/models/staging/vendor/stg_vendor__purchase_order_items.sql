@@ -11,6 +11,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(source('vendor', 'purchase_order_items'), 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(purchase_order_number as {{ dbt.type_string() }}) as purchase_order_number,
         cast(item_sequence_number as {{ dbt.type_string() }}) as item_sequence_number,
         cast(amazon_product_identifier as {{ dbt.type_string() }}) as amazon_product_identifier,
@@ -38,6 +39,7 @@ sized as (
 
     select
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         amazon_product_identifier,
@@ -60,6 +62,7 @@ final as (
     select
         -- ids
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         amazon_product_identifier,

@@ -11,6 +11,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(source('vendor', 'purchase_order_status'), 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(purchase_order_number as {{ dbt.type_string() }}) as purchase_order_number,
         cast(selling_party_id as {{ dbt.type_string() }}) as selling_party_id,
         cast(ship_to_party_id as {{ dbt.type_string() }}) as ship_to_party_id,

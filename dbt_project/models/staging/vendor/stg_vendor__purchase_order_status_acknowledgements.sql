@@ -16,6 +16,7 @@ source as (
     {%- else -%}
     select
         cast(null as {{ dbt.type_string() }}) as account,
+        cast(null as {{ dbt.type_string() }}) as vendor_code,
         cast(null as {{ dbt.type_string() }}) as purchase_order_number,
         cast(null as {{ dbt.type_string() }}) as item_sequence_number,
         cast(null as {{ dbt.type_bigint() }}) as detail_index,
@@ -35,6 +36,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(raw, 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(purchase_order_number as {{ dbt.type_string() }}) as purchase_order_number,
         cast(item_sequence_number as {{ dbt.type_string() }}) as item_sequence_number,
         cast(detail_index as {{ dbt.type_bigint() }}) as detail_index,
@@ -57,6 +59,7 @@ sized as (
 
     select
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         detail_index,
@@ -76,6 +79,7 @@ final as (
     select
         -- ids
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         detail_index,

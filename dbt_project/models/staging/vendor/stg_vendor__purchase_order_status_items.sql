@@ -13,6 +13,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(source('vendor', 'purchase_order_status_items'), 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(purchase_order_number as {{ dbt.type_string() }}) as purchase_order_number,
         cast(item_sequence_number as {{ dbt.type_string() }}) as item_sequence_number,
         cast(buyer_product_identifier as {{ dbt.type_string() }}) as buyer_product_identifier,
@@ -46,6 +47,7 @@ sized as (
 
     select
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         buyer_product_identifier,
@@ -72,6 +74,7 @@ final as (
     select
         -- ids
         account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         buyer_product_identifier,

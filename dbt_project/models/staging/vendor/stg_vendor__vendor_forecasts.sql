@@ -11,6 +11,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(source('vendor', 'vendor_forecasts'), 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(marketplace_id as {{ dbt.type_string() }}) as marketplace_id,
         {{ normalise_enum('selling_program', ['RETAIL', 'BUSINESS', 'FRESH']) }} as selling_program,
         cast(asin as {{ dbt.type_string() }}) as asin,
@@ -35,6 +36,7 @@ final as (
 
     select
         account,
+        vendor_code,
         marketplace_id,
         selling_program,
         asin,

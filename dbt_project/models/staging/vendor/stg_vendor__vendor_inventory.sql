@@ -11,6 +11,7 @@ renamed as (
     select
         -- ids
         cast(account as {{ dbt.type_string() }}) as account,
+        cast({{ column_or_null(source('vendor', 'vendor_inventory'), 'vendor_code') }} as {{ dbt.type_string() }}) as vendor_code,
         cast(marketplace_id as {{ dbt.type_string() }}) as marketplace_id,
         {{ normalise_enum('distributor_view', ['MANUFACTURING', 'SOURCING']) }} as distributor_view,
         {{ normalise_enum('selling_program', ['RETAIL', 'BUSINESS', 'FRESH']) }} as selling_program,
@@ -48,6 +49,7 @@ final as (
 
     select
         account,
+        vendor_code,
         marketplace_id,
         distributor_view,
         selling_program,
