@@ -422,7 +422,7 @@ def purchase_orders_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="raw_vendor.purchase_orders",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number"]),
+            *_keys_present_and_unique(["account", "purchase_order_number"]),
             _in_set("purchase_order_state", PURCHASE_ORDER_STATES),
             *_time_expectations(**PURCHASE_ORDER_TIMES),
         ],
@@ -437,7 +437,7 @@ def purchase_order_items_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="raw_vendor.purchase_order_items",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            *_keys_present_and_unique(["account", "purchase_order_number", "item_sequence_number"]),
             gxe.ExpectColumnValuesToBeBetween(
                 column="ordered_quantity_amount",
                 min_value=0,
@@ -471,7 +471,7 @@ def purchase_order_status_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="raw_vendor.purchase_order_status",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number"]),
+            *_keys_present_and_unique(["account", "purchase_order_number"]),
             _in_set("purchase_order_status", PURCHASE_ORDER_STATUSES),
             *_time_expectations(**PURCHASE_ORDER_STATUS_TIMES),
         ],
@@ -485,7 +485,7 @@ def purchase_order_status_items_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="raw_vendor.purchase_order_status_items",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number"]),
+            *_keys_present_and_unique(["account", "purchase_order_number", "item_sequence_number"]),
             *_not_negative([f"{name}_quantity_amount" for name in STATUS_QUANTITIES]),
             *[_in_set(f"{name}_quantity_unit_of_measure", UNITS_OF_MEASURE) for name in STATUS_QUANTITIES],
             _in_set("confirmation_status", CONFIRMATION_STATUSES),
@@ -722,27 +722,27 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec(
             table="raw_vendor.purchase_orders",
             build_suite=purchase_orders_suite,
-            key_columns=("purchase_order_number",),
+            key_columns=("account", "purchase_order_number"),
             blocking=False,
             sql_columns=_time_columns(**PURCHASE_ORDER_TIMES),
         ),
         SuiteSpec(
             table="raw_vendor.purchase_order_items",
             build_suite=purchase_order_items_suite,
-            key_columns=("purchase_order_number", "item_sequence_number"),
+            key_columns=("account", "purchase_order_number", "item_sequence_number"),
             blocking=False,
         ),
         SuiteSpec(
             table="raw_vendor.purchase_order_status",
             build_suite=purchase_order_status_suite,
-            key_columns=("purchase_order_number",),
+            key_columns=("account", "purchase_order_number"),
             blocking=False,
             sql_columns=_time_columns(**PURCHASE_ORDER_STATUS_TIMES),
         ),
         SuiteSpec(
             table="raw_vendor.purchase_order_status_items",
             build_suite=purchase_order_status_items_suite,
-            key_columns=("purchase_order_number", "item_sequence_number"),
+            key_columns=("account", "purchase_order_number", "item_sequence_number"),
             blocking=False,
             sql_columns=_time_columns(**STATUS_ITEM_TIMES),
         ),

@@ -448,7 +448,7 @@ def test_purchase_order_item_suite_passes_good_items(warehouse, write):
             purchase_order_item(item_sequence_number="2", list_price_currency_code="US"),
             "list_price_currency_code must be 3 upper-case letters",
         ),
-        (purchase_order_item(), "(purchase_order_number, item_sequence_number) must be unique"),
+        (purchase_order_item(), "(account, purchase_order_number, item_sequence_number) must be unique"),
     ],
 )
 def test_purchase_order_item_suite_fails_broken_item(

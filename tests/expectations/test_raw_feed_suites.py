@@ -20,17 +20,17 @@ WEEK = date(2026, 11, 29)
 
 COLUMNS = {
     "raw_vendor.purchase_orders": {
-        "purchase_order_number": "varchar", "purchase_order_state": "varchar",
+        "account": "varchar", "purchase_order_number": "varchar", "purchase_order_state": "varchar",
         "purchase_order_date": "timestamptz", "ship_window_start": "timestamptz",
         "ship_window_end": "timestamptz", "delivery_window_start": "timestamptz",
         "delivery_window_end": "timestamptz",
     },
     "raw_vendor.purchase_order_status": {
-        "purchase_order_number": "varchar", "purchase_order_status": "varchar",
+        "account": "varchar", "purchase_order_number": "varchar", "purchase_order_status": "varchar",
         "purchase_order_date": "timestamptz", "last_updated_date": "timestamptz",
     },
     "raw_vendor.purchase_order_status_items": {
-        "purchase_order_number": "varchar", "item_sequence_number": "varchar",
+        "account": "varchar", "purchase_order_number": "varchar", "item_sequence_number": "varchar",
         "net_cost_currency_code": "varchar", "list_price_currency_code": "varchar",
         **{
             f"{name}_quantity_{part}": kind
@@ -79,18 +79,18 @@ COLUMNS = {
 def _row(table, **changes):
     good = {
         "raw_vendor.purchase_orders": {
-            "purchase_order_number": "2JK3S9VC", "purchase_order_state": "Acknowledged",
+            "account": "sandbox", "purchase_order_number": "2JK3S9VC", "purchase_order_state": "Acknowledged",
             "purchase_order_date": ORDERED_AT, "ship_window_start": ORDERED_AT + timedelta(days=5),
             "ship_window_end": ORDERED_AT + timedelta(days=9),
             "delivery_window_start": ORDERED_AT + timedelta(days=12),
             "delivery_window_end": ORDERED_AT + timedelta(days=16),
         },
         "raw_vendor.purchase_order_status": {
-            "purchase_order_number": "2JK3S9VC", "purchase_order_status": "OPEN",
+            "account": "sandbox", "purchase_order_number": "2JK3S9VC", "purchase_order_status": "OPEN",
             "purchase_order_date": ORDERED_AT, "last_updated_date": ORDERED_AT + timedelta(days=3),
         },
         "raw_vendor.purchase_order_status_items": {
-            "purchase_order_number": "2JK3S9VC", "item_sequence_number": "1",
+            "account": "sandbox", "purchase_order_number": "2JK3S9VC", "item_sequence_number": "1",
             "net_cost_currency_code": "USD", "list_price_currency_code": "USD",
             **{
                 f"{name}_quantity_{part}": value
@@ -225,6 +225,22 @@ def test_duplicate_forecast_keys_fail(warehouse, write):
     }
 
 
+@pytest.mark.parametrize("table", ["raw_vendor.purchase_orders", "raw_vendor.purchase_order_status"])
+def test_same_po_two_accounts_passes(warehouse, write, table):
+    rows = [_row(table, account="acme-us"), _row(table, account="acme-eu")]
+
+    outcome = _validate(warehouse, write, table, rows)
+
+    assert outcome.success, outcome.failed_expectations
+
+
+@pytest.mark.parametrize("table", ["raw_vendor.purchase_orders", "raw_vendor.purchase_order_status"])
+def test_same_po_one_account_fails(warehouse, write, table):
+    outcome = _validate(warehouse, write, table, [_row(table), _row(table)])
+
+    assert _failed(outcome) == {"(account, purchase_order_number) must be unique"}
+
+
 def test_negative_margin_passes(warehouse, write):
     # A product sold below its cost has a negative margin, which Amazon may report.
     table = "raw_vendor.vendor_net_pure_product_margin"
@@ -296,9 +312,9 @@ def test_failed_rows_are_stored_with_keys(warehouse, write):
         ).fetchall()
     assert found == [
         ("raw_vendor.purchase_order_items", False, "net_cost_currency_code must be 3 upper-case letters",
-         json.dumps({"item_sequence_number": "1", "purchase_order_number": "3XY7QQ1A"}), validated_at),
+         json.dumps({"account": "sandbox", "item_sequence_number": "1", "purchase_order_number": "3XY7QQ1A"}), validated_at),
         ("raw_vendor.purchase_order_items", False, "ordered quantity must not be negative",
-         json.dumps({"item_sequence_number": "2", "purchase_order_number": "2JK3S9VC"}), validated_at),
+         json.dumps({"account": "sandbox", "item_sequence_number": "2", "purchase_order_number": "2JK3S9VC"}), validated_at),
     ]
 
 
