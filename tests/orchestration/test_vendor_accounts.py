@@ -6,6 +6,7 @@ accounts would show. Expected counts are worked out from the scenarios below.
 """
 
 import gzip
+import os
 import json
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -271,3 +272,29 @@ def test_every_account_failing_fails_step(runs):
     assert "ACORN_ACME_US_LWA_REFRESH_TOKEN" in found["acme-us"]["reason"]
     assert found["acme-ca"]["status"] == "failed"
     assert "ACORN_ACME_CA_LWA_REFRESH_TOKEN" in found["acme-ca"]["reason"]
+
+
+def test_run_needs_sandbox_per_account(tmp_path, monkeypatch, capsys):
+    from orchestration.cli import main
+
+    (tmp_path / ".dlt").mkdir()
+    (tmp_path / ".dlt" / "config.toml").write_text(CONFIG)
+    # acorn sets these for the processes it starts; monkeypatch puts them back afterwards.
+    for name, value in {
+        "ACORN_HOME": str(tmp_path),
+        "ACORN_DATA_DIR": str(tmp_path / "data"),
+        "ACORN_WAREHOUSE": str(tmp_path / "data" / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "PATH": os.environ["PATH"],
+        "ACORN_TARGET": "sandbox",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("ACORN_SANDBOX_URL", "ACORN_ACME_US_SANDBOX_URL", "ACORN_ACME_CA_SANDBOX_URL", "ACORN_LWA_REFRESH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert main(["run"]) == 2
+
+    error = capsys.readouterr().err
+    assert "2 vendor accounts are configured, but acme-us, acme-ca have no sandbox URL" in error
+    assert "'acorn run' starts a sandbox for one account only" in error
+    assert not (tmp_path / "data" / "warehouse.duckdb").exists()
