@@ -129,11 +129,12 @@ def _load_account(
     context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource, account: Account
 ) -> AccountLoad:
     """Load one vendor account through its own pipeline; a failure is returned, not raised."""
-    try:
-        problem = account.missing_credentials_message()
-        account.endpoint  # noqa: B018 - raises SettingsError when the sandbox URL is missing
-    except SettingsError as error:
-        problem = str(error)
+    problem = account.missing_credentials_message()
+    if problem is None:
+        try:
+            account.endpoint  # noqa: B018 - raises SettingsError when the sandbox URL is missing
+        except SettingsError as error:
+            problem = str(error)
     if problem:
         context.log.error(f"vendor account {account.name!r} not loaded: {problem}")
         return AccountLoad(account.name, error=problem)
