@@ -14,37 +14,37 @@
     ~ ', price_tolerance=' ~ var('price_tolerance') -%}
 
 {%- set touched_sql -%}
-    {% if incremental_columns_missing(['invoice_settings', 'is_in_catalogue', 'built_at']) -%}
-    select purchase_order_number from {{ ref('int_shipment_lines_allocated') }}
-    {%- else -%}
-    {{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
+{% if incremental_columns_missing(['invoice_settings', 'is_in_catalogue', 'built_at']) -%}
+select purchase_order_number from {{ ref('int_shipment_lines_allocated') }}
+{%- else -%}
+{{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
 
-    union all
+union all
 
-    {{ purchase_orders_built_since_this(ref('int_shipment_lines_allocated')) }}
+{{ purchase_orders_built_since_this(ref('int_shipment_lines_allocated')) }}
 
-    union all
+union all
 
-    -- Orders billed at a catalogue cost that has changed since, or of an ASIN that joined or
-    -- left the catalogue.
-    select purchase_order_number
-    from {{ this }}
-    where asin in (
-        select stored.asin
-        from (select distinct asin, net_cost_amount, is_in_catalogue from {{ this }}) as stored
-        left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
-            on catalogue.asin = stored.asin
-        where stored.net_cost_amount is distinct from catalogue.unit_cost_amount
-            or stored.is_in_catalogue <> (catalogue.asin is not null)
-    )
+-- Orders billed at a catalogue cost that has changed since, or of an ASIN that joined or
+-- left the catalogue.
+select purchase_order_number
+from {{ this }}
+where asin in (
+    select stored.asin
+    from (select distinct asin, net_cost_amount, is_in_catalogue from {{ this }}) as stored
+    left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
+        on catalogue.asin = stored.asin
+    where stored.net_cost_amount is distinct from catalogue.unit_cost_amount
+        or stored.is_in_catalogue <> (catalogue.asin is not null)
+)
 
-    union all
+union all
 
-    -- Every order when the invoice settings changed.
-    select purchase_order_number
-    from {{ this }}
-    where invoice_settings <> '{{ settings }}'
-    {%- endif %}
+-- Every order when the invoice settings changed.
+select purchase_order_number
+from {{ this }}
+where invoice_settings <> '{{ settings }}'
+{%- endif %}
 {%- endset -%}
 {%- do store_touched_purchase_orders(touched_sql) -%}
 

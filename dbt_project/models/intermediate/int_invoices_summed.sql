@@ -7,23 +7,23 @@
 ) }}
 
 {%- set touched_sql -%}
-    {% if incremental_columns_missing(['built_at']) -%}
-    select purchase_order_number from {{ ref('int_invoice_lines_built') }}
-    {%- else -%}
-    {{ purchase_orders_built_since_this(ref('int_invoice_lines_built')) }}
+{% if incremental_columns_missing(['built_at']) -%}
+select purchase_order_number from {{ ref('int_invoice_lines_built') }}
+{%- else -%}
+{{ purchase_orders_built_since_this(ref('int_invoice_lines_built')) }}
 
-    union all
+union all
 
-    -- Orders that no longer have invoice lines, for instance after Amazon removed the only
-    -- shipped line from an order.
-    select stored.purchase_order_number
-    from {{ this }} as stored
-    left join (
-        select distinct purchase_order_number from {{ ref('int_invoice_lines_built') }}
-    ) as invoiced
-        on invoiced.purchase_order_number = stored.purchase_order_number
-    where invoiced.purchase_order_number is null
-    {%- endif %}
+-- Orders that no longer have invoice lines, for instance after Amazon removed the only
+-- shipped line from an order.
+select stored.purchase_order_number
+from {{ this }} as stored
+left join (
+    select distinct purchase_order_number from {{ ref('int_invoice_lines_built') }}
+) as invoiced
+    on invoiced.purchase_order_number = stored.purchase_order_number
+where invoiced.purchase_order_number is null
+{%- endif %}
 {%- endset -%}
 {%- do store_touched_purchase_orders(touched_sql) -%}
 

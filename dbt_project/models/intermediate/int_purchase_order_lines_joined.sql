@@ -17,26 +17,26 @@
 ] -%}
 
 {%- set touched_sql -%}
-    {% if incremental_columns_missing(['loaded_through', 'built_at']) or dlt_loads_relation(loaded_tables[0]) is none -%}
-    select purchase_order_number from {{ ref('stg_vendor__purchase_order_items') }}
-    {%- else -%}
-    -- Orders that a load completed after the last build wrote to.
-    {{ purchase_orders_loaded_since(loaded_tables, '(select max(loaded_through) from ' ~ this ~ ')') }}
+{% if incremental_columns_missing(['loaded_through', 'built_at']) or dlt_loads_relation(loaded_tables[0]) is none -%}
+select purchase_order_number from {{ ref('stg_vendor__purchase_order_items') }}
+{%- else -%}
+-- Orders that a load completed after the last build wrote to.
+{{ purchase_orders_loaded_since(loaded_tables, '(select max(loaded_through) from ' ~ this ~ ')') }}
 
-    union all
+union all
 
-    -- Lines that Amazon identifies by vendor SKU only take their ASIN from the catalogue,
-    -- which the vendor may have changed since.
-    select stored.purchase_order_number
-    from {{ this }} as stored
-    left join {{ ref('stg_vendor__purchase_order_status_items') }} as status_items
-        on status_items.purchase_order_number = stored.purchase_order_number
-        and status_items.item_sequence_number = stored.item_sequence_number
-    left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
-        on catalogue.vendor_sku = stored.vendor_product_identifier
-    where stored.amazon_product_identifier is null
-        and stored.asin is distinct from coalesce(status_items.buyer_product_identifier, catalogue.asin)
-    {%- endif %}
+-- Lines that Amazon identifies by vendor SKU only take their ASIN from the catalogue,
+-- which the vendor may have changed since.
+select stored.purchase_order_number
+from {{ this }} as stored
+left join {{ ref('stg_vendor__purchase_order_status_items') }} as status_items
+    on status_items.purchase_order_number = stored.purchase_order_number
+    and status_items.item_sequence_number = stored.item_sequence_number
+left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
+    on catalogue.vendor_sku = stored.vendor_product_identifier
+where stored.amazon_product_identifier is null
+    and stored.asin is distinct from coalesce(status_items.buyer_product_identifier, catalogue.asin)
+{%- endif %}
 {%- endset -%}
 {%- do store_touched_purchase_orders(touched_sql) -%}
 

@@ -6,13 +6,13 @@
 ) }}
 
 {%- set touched_sql -%}
-    {% if incremental_columns_missing(['built_at']) -%}
-    select purchase_order_number from {{ ref('int_purchase_order_lines_joined') }}
-    {%- else -%}
-    {{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
-    union all
-    {{ purchase_orders_built_since_this(ref('int_shipment_lines_allocated')) }}
-    {%- endif %}
+{% if incremental_columns_missing(['built_at']) -%}
+select purchase_order_number from {{ ref('int_purchase_order_lines_joined') }}
+{%- else -%}
+{{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
+union all
+{{ purchase_orders_built_since_this(ref('int_shipment_lines_allocated')) }}
+{%- endif %}
 {%- endset -%}
 {%- do store_touched_purchase_orders(touched_sql) -%}
 

@@ -17,34 +17,34 @@
 ] -%}
 
 {%- set touched_sql -%}
-    {% if incremental_columns_missing(['cartons_fingerprint', 'built_at']) -%}
-    select purchase_order_number from {{ ref('stg_vendor__vendor_shipments') }}
-    {%- else -%}
-    -- Orders whose lines were rebuilt since, because their received eaches or ordered unit
-    -- may differ.
-    {{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
+{% if incremental_columns_missing(['cartons_fingerprint', 'built_at']) -%}
+select purchase_order_number from {{ ref('stg_vendor__vendor_shipments') }}
+{%- else -%}
+-- Orders whose lines were rebuilt since, because their received eaches or ordered unit
+-- may differ.
+{{ purchase_orders_built_since_this(ref('int_purchase_order_lines_joined')) }}
 
-    union all
+union all
 
-    -- Orders whose cartons were added, changed or removed.
-    select coalesce(fresh.purchase_order_number, stored.purchase_order_number) as purchase_order_number
-    from (
-        select
-            purchase_order_number,
-            {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
-        from {{ ref('stg_vendor__vendor_shipments') }}
-        group by purchase_order_number
-    ) as fresh
-    full outer join (
-        select
-            purchase_order_number,
-            sum(cartons_fingerprint) as cartons_fingerprint
-        from {{ this }}
-        group by purchase_order_number
-    ) as stored
-        on stored.purchase_order_number = fresh.purchase_order_number
-    where fresh.cartons_fingerprint is distinct from stored.cartons_fingerprint
-    {%- endif %}
+-- Orders whose cartons were added, changed or removed.
+select coalesce(fresh.purchase_order_number, stored.purchase_order_number) as purchase_order_number
+from (
+    select
+        purchase_order_number,
+        {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
+    from {{ ref('stg_vendor__vendor_shipments') }}
+    group by purchase_order_number
+) as fresh
+full outer join (
+    select
+        purchase_order_number,
+        sum(cartons_fingerprint) as cartons_fingerprint
+    from {{ this }}
+    group by purchase_order_number
+) as stored
+    on stored.purchase_order_number = fresh.purchase_order_number
+where fresh.cartons_fingerprint is distinct from stored.cartons_fingerprint
+{%- endif %}
 {%- endset -%}
 {%- do store_touched_purchase_orders(touched_sql) -%}
 

@@ -1,0 +1,3 @@
+"""dbt's `model` (the node being compiled) for sqlfluff's jinja templater: a model, not a unit test."""
+
+resource_type = "model"
