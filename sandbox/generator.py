@@ -34,7 +34,7 @@ same as without them.
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -114,6 +114,8 @@ _ITEMS = (
 )
 _VARIANTS = ("", " (Large)", " (Set of 2)")
 
+# A shipment of more cartons than this goes as freight (LTL or TruckLoad), on pallets.
+SMALL_PARCEL_CARTONS = 6
 # Cartons per pallet in a palletised shipment, and days from shipping to the expiry of a perishable.
 PALLET_CARTONS = 20
 SHELF_LIFE_DAYS = 540
@@ -479,10 +481,6 @@ class _ScenarioBuilder:
 
     # -- shipments ---------------------------------------------------------------
 
-    def _next_sscc(self) -> str:
-        self.next_sscc_serial += 1
-        return make_sscc(self.next_sscc_serial)
-
     def _make_shipment(
         self,
         order: PurchaseOrder,
@@ -492,7 +490,7 @@ class _ScenarioBuilder:
     ) -> Shipment | None:
         """Pack the planned amounts (in each line's ordered unit) into single-line cartons."""
         rng = self.rng
-        contents: list[CartonContent] = []
+        packed: list[tuple[OrderLine, int]] = []
         for line, amount in plan:
             if amount <= 0:
                 continue
@@ -501,26 +499,15 @@ class _ScenarioBuilder:
             else:
                 case_size = self.products[self.product_index[line.asin]].case_size
                 packs = [case_size] * (amount // case_size) + ([amount % case_size] if amount % case_size else [])
-            for quantity in packs:
-                contents.append(
-                    CartonContent(
-                        carton_id=self._next_sscc(),
-                        purchase_order_number=order.number,
-                        item_sequence_number=line.item_sequence_number,
-                        asin=line.asin,
-                        vendor_sku=line.vendor_sku,
-                        quantity=quantity,
-                        unit_of_measure=line.unit_of_measure,
-                        unit_size=line.unit_size,
-                    )
-                )
-        if not contents:
+            packed.extend((line, quantity) for quantity in packs)
+        if not packed:
             return None
+        contents = self._cartons(order, shipped_at, packed, palletised=len(packed) > SMALL_PARCEL_CARTONS)
 
         self.shipment_count += 1
         shipment_id = self._shipment_id(order, shipped_at)
         carton_count = len(contents)
-        if carton_count <= 6:
+        if carton_count <= SMALL_PARCEL_CARTONS:
             shipment_type, carrier = "SmallParcel", "UPSN"
             reference = "1Z" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(16))
             bill_of_lading = ""
@@ -538,7 +525,7 @@ class _ScenarioBuilder:
             bill_of_lading_number=bill_of_lading,
             ship_from=SHIP_FROM_PARTY_ID,
             ship_to=order.ship_to,
-            contents=self._label_cartons(contents, shipped_at, palletised=shipment_type != "SmallParcel"),
+            contents=contents,
         )
         if asn_sent:
             shipment.asn_submitted_at = shipped_at + timedelta(minutes=20)
@@ -551,24 +538,39 @@ class _ScenarioBuilder:
         self.shipments.append(shipment)
         return shipment
 
-    def _label_cartons(self, contents: list[CartonContent], shipped_at: datetime, palletised: bool) -> list[CartonContent]:
-        """Put the cartons on pallets of PALLET_CARTONS in order, and give perishables a lot and an expiry date.
+    def _cartons(
+        self, order: PurchaseOrder, shipped_at: datetime, packed: list[tuple[OrderLine, int]], palletised: bool
+    ) -> list[CartonContent]:
+        """Make one carton per (line, quantity), on pallets of PALLET_CARTONS in order when palletised.
 
         A pallet's SSCC is that of its first carton with extension digit 1 instead of 0, so it
-        is as unique as the cartons' and shares no number with them.
+        is as unique as the cartons' and shares no number with them. Perishables get a lot
+        number and an expiry date.
         """
-        labelled = []
-        for position, content in enumerate(contents):
-            changes: dict[str, object] = {}
-            if palletised:
-                first = contents[position - position % PALLET_CARTONS]
-                changes["pallet_id"] = make_sscc(int(first.carton_id[8:17]), extension_digit=1)
-            index = self.product_index[content.asin]
-            if self.products[index].requires_lot_and_expiry:
-                changes["lot_number"] = f"L{shipped_at:%y%m%d}{index:04d}"
-                changes["expiry_date"] = shipped_at.date() + timedelta(days=SHELF_LIFE_DAYS)
-            labelled.append(replace(content, **changes) if changes else content)
-        return labelled
+        cartons = []
+        pallet_id = ""
+        for position, (line, quantity) in enumerate(packed):
+            self.next_sscc_serial += 1
+            if palletised and position % PALLET_CARTONS == 0:
+                pallet_id = make_sscc(self.next_sscc_serial, extension_digit=1)
+            index = self.product_index[line.asin]
+            perishable = self.products[index].requires_lot_and_expiry
+            cartons.append(
+                CartonContent(
+                    carton_id=make_sscc(self.next_sscc_serial),
+                    purchase_order_number=order.number,
+                    item_sequence_number=line.item_sequence_number,
+                    asin=line.asin,
+                    vendor_sku=line.vendor_sku,
+                    quantity=quantity,
+                    unit_of_measure=line.unit_of_measure,
+                    unit_size=line.unit_size,
+                    pallet_id=pallet_id,
+                    lot_number=f"L{shipped_at:%y%m%d}{index:04d}" if perishable else "",
+                    expiry_date=shipped_at.date() + timedelta(days=SHELF_LIFE_DAYS) if perishable else None,
+                )
+            )
+        return cartons
 
     # -- the last week -----------------------------------------------------------
 
