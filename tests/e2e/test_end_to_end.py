@@ -155,7 +155,7 @@ def test_price_mismatch_invoice_is_held(runs):
     assert row["is_price_mismatch"] is True
     assert held, "no invoice was built for the price-mismatch line"
     for _, hold_reason in held:
-        assert "netCost" in hold_reason
+        assert "differs from the PO cost 8.50" in hold_reason
     states = query(
         runs,
         "select distinct state from outbound.documents where document_type = 'invoice' and business_id = ?",
