@@ -111,7 +111,10 @@ class CreditNoteRow:
 
 
 def read_credit_notes(path: Path) -> dict[str, list[CreditNoteRow]]:
-    """Read the rows of each credit note, in file order; no file means no credit notes."""
+    """Read the rows of each credit note, in file order; no file means no credit notes.
+
+    Raise CreditNoteFileError when the header lacks a column or a row lacks its credit note number.
+    """
     path = Path(path)
     if not path.exists():
         return {}
@@ -129,6 +132,11 @@ def read_credit_notes(path: Path) -> dict[str, list[CreditNoteRow]]:
             cells = {(name or "").strip(): (value or "").strip() for name, value in raw.items() if isinstance(value, str)}
             if not any(cells.values()):
                 continue
+            if not cells.get("credit_note_number"):
+                # Without a number the row belongs to no credit note that could be held.
+                raise CreditNoteFileError(
+                    f"{path} row {row_number} has no credit_note_number; give every row the number of its credit note"
+                )
             row = _row(row_number, cells)
             notes.setdefault(row.credit_note_number, []).append(row)
     return notes
@@ -232,7 +240,7 @@ def _date(text: str, column: str, problems: list[str], optional: bool = False) -
 def plan_credit_notes(ledger: Ledger, inbox_dir: Path, now: datetime) -> list[PlannedDocument]:
     """Build the payload of every credit note in the inbox file, with the reasons to hold it.
 
-    Raise CreditNoteFileError when the file lacks a required column.
+    Raise CreditNoteFileError when the file lacks a required column or a row lacks its number.
     """
     notes = read_credit_notes(Path(inbox_dir) / FILE_NAME)
     credited = _credited_by_ledger(ledger)
@@ -253,8 +261,6 @@ def _plan_one(
     """Return a credit note's payload, the reasons to hold it and what it credits per invoice line."""
     reasons = [f"{FILE_NAME} row {row.row_number}: " + "; ".join(row.problems) for row in rows if row.problems]
     label = f"credit note {number}"
-    if not number:
-        return {"invalid": "no credit_note_number"}, reasons, {}
     for column in ("credit_note_date", "original_invoice_number", "reason", "returns_reference_number", "goods_return_date"):
         values = {getattr(row, column) for row in rows}
         if len(values) > 1:

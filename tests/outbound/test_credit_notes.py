@@ -324,6 +324,13 @@ def test_file_without_the_columns_is_named(tmp_path):
         read_credit_notes(tmp_path / "credit_notes.csv")
 
 
+def test_row_without_number_is_named(tmp_path):
+    inbox = write_notes(tmp_path, f",2026-03-11,{INVOICE},2JK3S9VC,B07ZPKN6YR,1,Eaches,1,1.00,Correction,,\n")
+
+    with pytest.raises(CreditNoteFileError, match="row 2 has no credit_note_number; give every row the number"):
+        read_credit_notes(inbox / "credit_notes.csv")
+
+
 def test_returns_columns_may_be_left_out(ledger, tmp_path):
     header = HEADER.replace(",returns_reference_number,goods_return_date", "")
     inbox = write_notes(tmp_path / "inbox", f"CN-2,2026-03-11,{INVOICE},2JK3S9VC,B07DFVDRAB,2,Cases,12,0.20,Correction\n", header)
