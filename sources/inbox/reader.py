@@ -1,6 +1,7 @@
 """Read and validate one inbox CSV file completely before any of its rows is loaded."""
 
 import csv
+import hashlib
 from collections.abc import Iterator
 import logging
 from datetime import UTC, date, datetime
@@ -74,9 +75,29 @@ def read_csv_file(path: Path, table: CsvTable) -> list[dict[str, Any]]:
     return list(iter_csv_rows(path, table))
 
 
+def key_digest(key: tuple[Any, ...]) -> int:
+    """Return a 64-bit digest of a row's typed key values, stable across processes."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little")
+
+
+def _key_on_line(path: Path, table: CsvTable, line: int) -> tuple[Any, ...] | None:
+    """Return the typed key of the row that ends on `line`, reading the file again."""
+    for row_line, row in _typed_rows(path, table, check_keys=False):
+        if row_line == line:
+            return tuple(row[name] for name in table.primary_key)
+    return None
+
+
 def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
     """Yield the typed rows of `path` one by one; raise InboxFileError on the first invalid cell."""
-    keys: dict[tuple[Any, ...], int] = {}
+    for _line, row in _typed_rows(path, table, check_keys=True):
+        yield row
+
+
+def _typed_rows(path: Path, table: CsvTable, check_keys: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Keys are remembered by digest: a million tuples of text would take several hundred MB.
+    # A digest seen before is checked against the earlier line's key before it counts as a repeat.
+    keys: dict[int, int] = {}
     with path.open(newline="", encoding="utf-8-sig") as stream:
         reader = csv.reader(stream)
         header = next(reader, None)
@@ -121,13 +142,16 @@ def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
                     row[column.name] = _convert(column, raw)
                 except ValueError as problem:
                     raise _cell_error(path, line, column.name, raw, str(problem)) from None
-            key = tuple(row[name] for name in table.primary_key)
-            if key in keys:
-                key_text = ", ".join(str(value) for value in key)
-                raise InboxFileError(
-                    f"{path.name} line {line}: the key ({', '.join(table.primary_key)}) = "
-                    f"({key_text}) repeats line {keys[key]}. Nothing from {path.name} was loaded: "
-                    "keep one row per key and run again"
-                )
-            keys[key] = line
-            yield row
+            if check_keys:
+                key = tuple(row[name] for name in table.primary_key)
+                digest = key_digest(key)
+                earlier = keys.get(digest)
+                if earlier is not None and _key_on_line(path, table, earlier) == key:
+                    key_text = ", ".join(str(value) for value in key)
+                    raise InboxFileError(
+                        f"{path.name} line {line}: the key ({', '.join(table.primary_key)}) = "
+                        f"({key_text}) repeats line {earlier}. Nothing from {path.name} was loaded: "
+                        "keep one row per key and run again"
+                    )
+                keys[digest] = line
+            yield line, row
