@@ -114,8 +114,29 @@ def target_api(settings: Settings) -> Iterator[Settings]:
                 os.environ.pop(key, None)
 
 
+def _remove_empty_folders(root: Path) -> None:
+    """Remove `root` and the folders under it, provided not one file is in them."""
+    if not root.is_dir() or any(path.is_file() for path in root.rglob("*")):
+        return
+    for folder in sorted((path for path in root.rglob("*") if path.is_dir()), key=lambda path: len(path.parts), reverse=True):
+        folder.rmdir()
+    root.rmdir()
+
+
 def command_run(args: argparse.Namespace) -> int:
     settings = _settings_with_overrides(args)
+    new_data_dir = not settings.data_dir.exists()
+    try:
+        return _run(args, settings)
+    except BaseException:
+        # A run that stops before writing anything (a bad scenario file, missing credentials)
+        # leaves no empty data folder behind.
+        if new_data_dir:
+            _remove_empty_folders(settings.data_dir)
+        raise
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     prepare_environment(settings)
     started = time.monotonic()
     with target_api(settings) as settings:
@@ -168,7 +189,7 @@ def command_ui(args: argparse.Namespace) -> int:
 def command_sandbox(args: argparse.Namespace) -> int:
     from sandbox.__main__ import main as sandbox_main
 
-    return sandbox_main(args.sandbox_args)
+    return sandbox_main(args.sandbox_args, prog="acorn sandbox")
 
 
 def _settings_with_overrides(args: argparse.Namespace) -> Settings:

@@ -53,3 +53,27 @@ def test_bad_scenario_file_stops_with_its_message(tmp_path, monkeypatch, capsys)
     error = capsys.readouterr().err
     assert error.startswith("acorn: Scenario file")
     assert "Traceback" not in error
+    # The scenario's own data folder was new and nothing was written into it, so it is gone.
+    assert not (tmp_path / "data" / "scenarios" / "broken").exists()
+
+
+def test_empty_folders_removed_files_kept(tmp_path):
+    from orchestration.cli import _remove_empty_folders
+
+    (tmp_path / "empty" / "inbox").mkdir(parents=True)
+    (tmp_path / "empty" / "ledger" / "deep").mkdir(parents=True)
+    (tmp_path / "kept" / "inbox").mkdir(parents=True)
+    (tmp_path / "kept" / "inbox" / "shipments.csv").write_text("shipment_id\n", encoding="utf-8")
+
+    _remove_empty_folders(tmp_path / "empty")
+    _remove_empty_folders(tmp_path / "kept")
+
+    assert not (tmp_path / "empty").exists()
+    assert (tmp_path / "kept" / "inbox" / "shipments.csv").is_file()
+
+
+def test_sandbox_help_names_acorn(capsys):
+    with pytest.raises(SystemExit):
+        main(["sandbox", "serve", "--help"])
+
+    assert capsys.readouterr().out.startswith("usage: acorn sandbox serve")
