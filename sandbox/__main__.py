@@ -16,7 +16,7 @@ from sandbox.scenario_file import ScenarioFileError
 from sandbox.server import SandboxServer
 
 
-def _parse_args(argv: list[str] | None, prog: str) -> argparse.Namespace:
+def _parse_args(argv: list[str] | None, prog: str = "python -m sandbox") -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=prog, description="Local imitation of Amazon's vendor API.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="write the inbox files and serve on 127.0.0.1 until SIGINT or SIGTERM")
