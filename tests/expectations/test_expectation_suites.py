@@ -408,6 +408,9 @@ def test_raw_suites_warn_and_outbound_suites_block():
         VENDOR_SHIPMENTS: False,
         "raw_vendor.vendor_stock": False,
         "raw_vendor.vendor_catalogue": False,
+        "raw_vendor.vendor_traffic": False,
+        "raw_vendor.vendor_net_pure_product_margin": False,
+        "raw_vendor.vendor_real_time_inventory": False,
     }
 
 
