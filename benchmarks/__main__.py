@@ -30,18 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
     selected = args.only or [name for name in BENCHMARKS if name != "transform"]
+    figures: list = []
     try:
-        figures = _run(selected, args)
+        _run(selected, args, figures)
     finally:
+        # A benchmark that fails still leaves the figures of those before it.
         stop_shared_sandboxes()
-    print_table(figures)
-    write_results(figures)
-    print(f"\nfigures appended to {RESULTS_FILE}")
+        print_table(figures)
+        write_results(figures)
+        print(f"\nfigures appended to {RESULTS_FILE}")
     return 0
 
 
-def _run(selected: list[str], args: argparse.Namespace) -> list:
-    figures = []
+def _run(selected: list[str], args: argparse.Namespace, figures: list) -> None:
     for name in selected:
         module = importlib.import_module(f"benchmarks.{name}")
         if name == "startup":
@@ -54,7 +55,6 @@ def _run(selected: list[str], args: argparse.Namespace) -> list:
             repeat = min(args.repeat, args.large_repeat) if profile == "large" else args.repeat
             print(f"running {name} ({profile}, {repeat} runs)...", file=sys.stderr, flush=True)
             figures += module.measure(profile, repeat)
-    return figures
 
 
 if __name__ == "__main__":
