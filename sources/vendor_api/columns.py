@@ -237,6 +237,13 @@ VENDOR_REAL_TIME_INVENTORY: dict[str, Column] = {
     "report_id": text(),
 }
 
+# Columns of the reports requested per period, by resource name.
+REPORT_COLUMNS = {
+    "vendor_sales": VENDOR_SALES,
+    "vendor_traffic": VENDOR_TRAFFIC,
+    "vendor_net_pure_product_margin": VENDOR_NET_PURE_PRODUCT_MARGIN,
+}
+
 # Every key starts with the account, so two vendor accounts' rows never merge, even where
 # their purchase order numbers are the same.
 PRIMARY_KEYS = {

@@ -523,74 +523,42 @@ def vendor_api_source(
                 vendor_code=report_vendor_code,
             )
 
-    @dlt.resource(
-        name="vendor_sales",
-        write_disposition="merge",
-        primary_key=columns.PRIMARY_KEYS["vendor_sales"],
-        columns=columns.VENDOR_SALES,
-    )
-    def vendor_sales() -> Iterator[Any]:
-        for feed in sales_feeds:
-            yield from _report_feed(
-                feed,
-                client_factory,
-                account,
-                marketplace_ids,
-                lambda run_start: _report_first_day(run_start, start, lookback_days),
-                restate_from,
-                lambda document, account, report_id, marketplace_id, options=feed.option_map: sales_rows(
-                    document, account, report_id, marketplace_id, options
-                ),
-                clock,
-                SALES_SCHEMA,
-                vendor_code=report_vendor_code,
-            )
+    def period_report(name: str, feeds: Sequence[Any], build_rows: Callable[..., Any], schema: Any) -> DltResource:
+        """Return the resource of a report requested per period, whose rows depend on its options."""
 
-    @dlt.resource(
-        name="vendor_traffic",
-        write_disposition="merge",
-        primary_key=columns.PRIMARY_KEYS["vendor_traffic"],
-        columns=columns.VENDOR_TRAFFIC,
-    )
-    def vendor_traffic() -> Iterator[Any]:
-        for feed in traffic_feeds:
-            yield from _report_feed(
-                feed,
-                client_factory,
-                account,
-                marketplace_ids,
-                lambda run_start: _report_first_day(run_start, start, lookback_days),
-                restate_from,
-                lambda document, account, report_id, marketplace_id, options=feed.option_map: traffic_rows(
-                    document, account, report_id, marketplace_id, options
-                ),
-                clock,
-                TRAFFIC_SCHEMA,
-                vendor_code=report_vendor_code,
-            )
+        def rows() -> Iterator[Any]:
+            for feed in feeds:
+                yield from _report_feed(
+                    feed,
+                    client_factory,
+                    account,
+                    marketplace_ids,
+                    lambda run_start: _report_first_day(run_start, start, lookback_days),
+                    restate_from,
+                    lambda document, account, report_id, marketplace_id, options=feed.option_map: build_rows(
+                        document, account, report_id, marketplace_id, options
+                    ),
+                    clock,
+                    schema,
+                    vendor_code=report_vendor_code,
+                )
 
-    @dlt.resource(
-        name="vendor_net_pure_product_margin",
-        write_disposition="merge",
-        primary_key=columns.PRIMARY_KEYS["vendor_net_pure_product_margin"],
-        columns=columns.VENDOR_NET_PURE_PRODUCT_MARGIN,
+        return dlt.resource(
+            rows,
+            name=name,
+            write_disposition="merge",
+            primary_key=columns.PRIMARY_KEYS[name],
+            columns=columns.REPORT_COLUMNS[name],
+        )
+
+    vendor_sales = period_report("vendor_sales", sales_feeds, sales_rows, SALES_SCHEMA)
+    vendor_traffic = period_report("vendor_traffic", traffic_feeds, traffic_rows, TRAFFIC_SCHEMA)
+    vendor_net_pure_product_margin = period_report(
+        "vendor_net_pure_product_margin",
+        net_pure_product_margin_feeds,
+        net_pure_product_margin_rows,
+        NET_PURE_PRODUCT_MARGIN_SCHEMA,
     )
-    def vendor_net_pure_product_margin() -> Iterator[Any]:
-        for feed in net_pure_product_margin_feeds:
-            yield from _report_feed(
-                feed,
-                client_factory,
-                account,
-                marketplace_ids,
-                lambda run_start: _report_first_day(run_start, start, lookback_days),
-                restate_from,
-                lambda document, account, report_id, marketplace_id, options=feed.option_map: net_pure_product_margin_rows(
-                    document, account, report_id, marketplace_id, options
-                ),
-                clock,
-                NET_PURE_PRODUCT_MARGIN_SCHEMA,
-                vendor_code=report_vendor_code,
-            )
 
     @dlt.resource(
         name="vendor_real_time_inventory",
