@@ -51,15 +51,15 @@ judged as (
 invoiced as (
 
     -- Only invoices Amazon has taken (a transaction id, or a successful transaction) count
-    -- as invoiced. Built, held and failed ones do not.
+    -- as invoiced. Built, held and failed ones do not, and their lines get no row here.
     select
         invoice_lines.purchase_order_number,
         invoice_lines.item_sequence_number,
-        cast(sum(case when ledger.document_id is not null then invoice_lines.invoiced_eaches else 0 end) as {{ dbt.type_bigint() }}) as invoiced_eaches,
-        max(case when ledger.document_id is not null then invoice_lines.net_cost_amount end) as invoiced_net_cost_amount
+        cast(sum(invoice_lines.invoiced_eaches) as {{ dbt.type_bigint() }}) as invoiced_eaches,
+        max(invoice_lines.net_cost_amount) as invoiced_net_cost_amount
 
     from invoice_lines
-    left join ledger
+    inner join ledger
         on ledger.business_id = invoice_lines.invoice_id
         and ledger.document_type = 'invoice'
         and ledger.ledger_state in ('accepted', 'success')
