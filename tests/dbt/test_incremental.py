@@ -3,8 +3,9 @@ table with a full refresh of the same data.
 
 Day 1 is the raw warehouse of raw_warehouse.py plus three orders added below, built on
 2026-12-04. Day 2 is built on 2026-12-20 after two loads: one from the vendor API and one
-from the inbox, which, like acorn's inbox source, rewrites every row of a changed file. Each
-order is changed in one way only, so a missed change shows in one order:
+from the inbox, which rewrites every row of a changed file, as acorn's inbox source does when
+the digests of its previous load are missing. Each order is changed in one way only, so a
+missed change shows in one order:
 - PO100001: Amazon changed the order: line 1 now 12 Cases of 12, line 2 removed.
 - PO100002: 5 of 20 cases cancelled, and Amazon received the 120 eaches of SH-1002.
 - PO100003: new shipment SH-1004 of 5 Cases of 12 on line 1.
@@ -145,7 +146,7 @@ def add_day_one_orders(warehouse) -> None:
 
 def load_day_two(warehouse) -> None:
     """Apply day 2 as dlt would: a merge replaces every row of a changed order, and the inbox
-    reloads its changed files in full."""
+    writes every row of its changed files again."""
     with duckdb.connect(str(warehouse)) as con:
         con.execute("insert into raw_vendor._dlt_loads values (?, 'vendor_api', 0, '2026-12-05 00:05:00+00', 'hash')",
                     [API_LOAD_ID])

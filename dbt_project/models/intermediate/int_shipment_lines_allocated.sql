@@ -6,9 +6,10 @@
 ) }}
 
 {#-
-    The carton columns that decide a row. The inbox loads a changed shipments file in full,
-    so every carton gets a new dlt load id; the orders whose cartons changed are found by
-    comparing a fingerprint of their cartons with the one stored at the last build instead.
+    The carton columns that decide a row. The orders whose cartons changed are found by
+    comparing a fingerprint of their cartons with the one stored at the last build, not by
+    load id, because the inbox writes every row of a changed file again when the digests of
+    its previous load are missing.
 -#}
 {%- set carton_columns = [
     'shipment_id', 'carton_id', 'purchase_order_number', 'item_sequence_number', 'asin', 'vendor_sku',
