@@ -75,6 +75,8 @@ PLANTED_TAGS = (
 
 SHIP_FROM_PARTY_ID = "ACRNONT1"  # the vendor's warehouse code
 AUTO_CLOSE_DAYS = 42
+# Shipments of the last days that the vendor still has to confirm; acorn's asn_lookback_days is the same.
+VENDOR_ASN_DAYS = 3
 FORECAST_WEEKS = 26
 # Amazon publishes a week's inventory figures about 72 hours after the week ends.
 INVENTORY_PUBLICATION_LAG_DAYS = 3
@@ -433,7 +435,10 @@ class _ScenarioBuilder:
             if line.item_sequence_number not in planted and amount > 1 and short_roll < 0.05:
                 amount -= 1 if line.unit_of_measure == CASES else rng.randint(1, min(5, amount - 1))
             plan.append((line, amount))
-        shipment = self._make_shipment(order, shipped_at, plan, asn_sent=True)
+        # A shipment that left within the days acorn confirms by default is the vendor's to
+        # confirm, so the sandbox has no ASN for it yet (else acorn's ASN is a duplicate).
+        recent = shipped_at.date() >= self.today - timedelta(days=VENDOR_ASN_DAYS)
+        shipment = self._make_shipment(order, shipped_at, plan, asn_sent=not recent)
         if shipment is None:
             return
 

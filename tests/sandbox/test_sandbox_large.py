@@ -7,7 +7,7 @@ a half-made scenario equals a plain scan of the fully made one.
 
 import csv
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -174,6 +174,25 @@ def test_inbox_shipments_match_asns(filled: tuple[LargeGenerator, Path]) -> None
             assert eaches[key] == confirmed
     assert (inbox / "stock.csv").exists()
     assert (inbox / "catalogue.csv").exists()
+
+
+@pytest.mark.parametrize("today", [TODAY, date(2026, 12, 15)], ids=str)
+def test_recent_shipments_left_to_the_vendor(today: date, tmp_path: Path) -> None:
+    # On 2026-12-15 a late history shipment (6 days after its PO, 10 days old) left 3 days ago.
+    generator = LargeGenerator(7, today, MINI)
+    generator.fill(tmp_path)
+    with (tmp_path / "shipments.csv").open(newline="") as handle:
+        ship_days = {row["shipment_id"]: row["ship_date"][:10] for row in csv.DictReader(handle)}
+    # acorn confirms shipments of the last 3 days (asn_lookback_days), so Amazon has no ASN
+    # for those yet, and has one for every older shipment.
+    first_vendor_day = (today - timedelta(days=3)).isoformat()
+    recent = {shipment for shipment, day in ship_days.items() if day >= first_vendor_day}
+    older = set(ship_days) - recent
+    records = generator.scenario.asn_records
+
+    assert recent
+    assert not recent & set(records)
+    assert older <= set(records)
 
 
 def test_reports_wait_for_fill(tmp_path: Path) -> None:
