@@ -453,6 +453,7 @@ def check_shipment_confirmation(
 
     shipped_by_po_line: dict[tuple[str, str], int] = {}
     accepted_by_po_line: dict[tuple[str, str], int | None] = {}
+    unknown_po_lines: set[tuple[str, str]] = set()
     for line in lines:
         key = _po_line(line)
         amount = line["shipped_quantity_amount"]
@@ -464,10 +465,17 @@ def check_shipment_confirmation(
             continue
         shipped_by_po_line[key] = shipped_by_po_line.get(key, 0) + _eaches(line, "shipped_quantity")
         accepted_by_po_line[key] = line.get("accepted_eaches")
+        if "ordered_eaches" in line and line["ordered_eaches"] is None:
+            unknown_po_lines.add(key)
 
     for key, shipped in sorted(shipped_by_po_line.items()):
         accepted = accepted_by_po_line[key]
-        if accepted is None:
+        if key in unknown_po_lines:
+            reasons.append(
+                f"PO {key[0]} line {key[1]}: not among the POs loaded from Amazon; check the PO number"
+                " and item sequence number in shipments.csv, or run the order sync first if the PO is new"
+            )
+        elif accepted is None:
             reasons.append(f"PO {key[0]} line {key[1]}: ships {shipped} eaches but none were accepted")
         elif shipped > accepted:
             reasons.append(

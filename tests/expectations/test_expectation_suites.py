@@ -72,6 +72,15 @@ def test_acknowledgement_suite_passes_good_lines(warehouse, write):
     assert outcome.evaluated_expectations == 11
 
 
+def test_shipment_line_of_unknown_po_line_passes(warehouse, write):
+    # The ASN check holds that shipment with its reason; the suite does not stop every ASN.
+    lines = [shipment_line(), shipment_line(carton_id=SSCC_B, purchase_order_number="NOTLOADED", accepted_eaches=None)]
+
+    outcome = validate(warehouse, write, ASN_LINES, lines)
+
+    assert outcome.success, outcome.failed_expectations
+
+
 @pytest.mark.parametrize(
     ("broken_line", "expected_failure"),
     [

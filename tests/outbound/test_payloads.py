@@ -772,6 +772,21 @@ def test_check_shipment_holds_bad_shipment():
     ]
 
 
+def test_check_shipment_names_unknown_po_line():
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    lines = shipment_lines()
+    # The first line's PO line is not in the warehouse: the left join found no order line.
+    lines[0].update(ordered_eaches=None, accepted_eaches=None)
+    key = (lines[0]["purchase_order_number"], lines[0]["item_sequence_number"])
+
+    reasons = payloads.check_shipment_confirmation(shipment_header(), lines, now=now)
+
+    assert reasons == [
+        f"PO {key[0]} line {key[1]}: not among the POs loaded from Amazon; check the PO number"
+        " and item sequence number in shipments.csv, or run the order sync first if the PO is new"
+    ]
+
+
 def test_check_shipment_compares_carton_count():
     now = datetime(2026, 3, 3, tzinfo=UTC)
 
