@@ -3,7 +3,7 @@
 A vendor's export is rewritten in full, usually with a day's rows added to rows loaded before.
 Merging every row again costs time (86 s measured for the large sandbox profile's 1.7 million
 cartons), so each load records a 64-bit digest of every row of the file and of every key
-loaded so far, in files beside dlt's pipeline state:
+loaded so far, in files beside the pipeline's working folder:
 
 - a file whose content is unchanged since the last load is not loaded at all;
 - a changed file is still validated in full, and then only its new or changed rows are loaded.
@@ -79,8 +79,11 @@ class _Digests:
     """The row and key digests of one load, kept as sorted arrays in the pipeline's folder."""
 
     def __init__(self, table: str) -> None:
+        # Beside the pipeline's working folder, not in it: dagster-dlt deletes that folder before
+        # each run and restores the state from the warehouse.
         try:
-            self.folder: Path | None = Path(dlt.current.pipeline().working_dir) / DIGESTS_FOLDER / table
+            pipeline = dlt.current.pipeline()
+            self.folder: Path | None = Path(pipeline.pipelines_dir) / f"{pipeline.pipeline_name}.{DIGESTS_FOLDER}" / table
         except Exception:  # read outside a pipeline: nothing is recorded
             self.folder = None
 

@@ -174,11 +174,28 @@ def test_digests_of_older_loads_deleted(tmp_path):
         write_inbox(inbox, stock=stock_rows(count))
         pipeline.run(inbox_source(inbox))
 
-    folder = tmp_path / "pipelines" / "acorn" / "inbox_row_digests" / "vendor_stock"
+    folder = tmp_path / "pipelines" / "acorn.inbox_row_digests" / "vendor_stock"
     load_ids = {path.name.rsplit(".", 2)[0] for path in folder.glob("*.npy")}
     # The digests of the last load, and of the one before in case the last is not committed.
     assert len(load_ids) == 2
     assert len(list(folder.glob("*.npy"))) == 4
+
+
+def test_digests_outlive_a_dropped_working_folder(tmp_path, caplog):
+    # dagster-dlt drops the pipeline's working folder before every run and restores the state
+    # from the warehouse; the digests must survive that for a changed file to load in part.
+    stock = stock_rows(3)
+    inbox = write_inbox(tmp_path / "inbox", stock=stock)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+    pipeline.drop()
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    write_inbox(inbox, stock=stock + "2024-05-12,WH-SZ,SKU-4,B000000004,4,0\n")
+
+    with caplog.at_level(logging.INFO, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+    assert "vendor_stock: 1 of 4 rows" in caplog.text
 
 
 def test_changed_file_after_restore_loads_in_full(tmp_path):
