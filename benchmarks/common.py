@@ -217,14 +217,19 @@ def quiet_environment(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def run_measured(command: list[str], env: dict[str, str], timeout: float = 3600) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command; return its result, wall seconds and the peak RSS in MB of its process tree."""
+    """Run a command; return its result, wall seconds and the peak RSS in MB of its process tree.
+
+    The result's `peak_at_seconds` is when, from the start, the process tree's sum peaked.
+    """
     with tempfile.TemporaryDirectory() as scratch:
         peak_file = Path(scratch) / "peak"
         wrapped = [sys.executable, "-m", "benchmarks.peak", str(peak_file), *command]
         started = time.perf_counter()
         completed = subprocess.run(wrapped, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
         elapsed = time.perf_counter() - started
-        peak_mb = float(peak_file.read_text().split()[0]) if peak_file.exists() else float("nan")
+        fields = peak_file.read_text().split() if peak_file.exists() else []
+        peak_mb = float(fields[0]) if fields else float("nan")
+        completed.peak_at_seconds = float(fields[2]) if len(fields) > 2 else float("nan")
     if completed.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited with {completed.returncode}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"

@@ -4,8 +4,9 @@ Usage: python -m benchmarks.peak OUTPUT_FILE COMMAND [ARG ...]
 
 Every 0.1 s the resident set sizes of the command and all its descendants (found through
 the parent ids in /proc) are summed; the file gets the largest sum, then, on the same line,
-the largest single process as getrusage(RUSAGE_CHILDREN) reports it. Memory that lives
-and dies between two samples can be missed by the sum, never by the second figure.
+the largest single process as getrusage(RUSAGE_CHILDREN) reports it, then the seconds from
+the start to the largest sum. Memory that lives and dies between two samples can be missed
+by the sum, never by the second figure.
 """
 
 import os
@@ -13,6 +14,7 @@ import resource
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.1
@@ -51,14 +53,17 @@ def tree_rss_mb(root: int) -> float:
 
 def main() -> int:
     output, command = Path(sys.argv[1]), sys.argv[2:]
+    started = time.monotonic()
     process = subprocess.Popen(command)
-    peak = 0.0
+    peak, peak_at = 0.0, 0.0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_at
         while not done.wait(SAMPLE_SECONDS):
-            peak = max(peak, tree_rss_mb(process.pid))
+            resident = tree_rss_mb(process.pid)
+            if resident > peak:
+                peak, peak_at = resident, time.monotonic() - started
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -67,7 +72,7 @@ def main() -> int:
     sampler.join()
     # Linux reports ru_maxrss in kilobytes.
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    output.write_text(f"{max(peak, largest):.1f} {largest:.1f}\n")
+    output.write_text(f"{max(peak, largest):.1f} {largest:.1f} {peak_at:.1f}\n")
     return returncode
 
 

@@ -71,6 +71,17 @@ def test_end_to_end_parses_stages():
     }
 
 
+def test_stage_at_names_running_stage():
+    stages = {"extract and load": 10.0, "validate": 5.0, "transform": 20.0, "outbound": 2.0}
+    # 40 s in all: 3 s of start-up, then the stages from 3 to 13, 18, 38 and 40 s.
+
+    assert end_to_end.stage_at(1.0, 40.0, stages) == "start-up"
+    assert end_to_end.stage_at(12.9, 40.0, stages) == "extract and load"
+    assert end_to_end.stage_at(13.0, 40.0, stages) == "validate"
+    assert end_to_end.stage_at(37.5, 40.0, stages) == "transform"
+    assert end_to_end.stage_at(39.0, 40.0, stages) == "outbound"
+
+
 def test_end_to_end_parses_raw_counts():
     stdout = (
         "raw tables (rows):\n"
