@@ -182,7 +182,9 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
     lines.append("vendor reports (per feed and period):")
     lines += [f"  {line}" for line in outcome_lines_by_account(summary.report_outcomes)] or ["  none requested"]
     if summary.new_fields:
-        lines.append("fields Amazon sent that no column holds (kept in the raw archive): " + ", ".join(summary.new_fields))
+        lines.append(
+            "fields new to Amazon's model, loaded as text columns named after them: " + ", ".join(summary.new_fields)
+        )
     lines.append(
         f"checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
         f"{len(summary.checks_warned)} warnings"

@@ -37,5 +37,14 @@ def arrow_schema(columns: Mapping[str, Column]) -> pa.Schema:
 
 
 def to_arrow(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    """Return `rows` as an Arrow table; a key missing from a row becomes null."""
+    """Return `rows` as an Arrow table; a key missing from a row becomes null.
+
+    Rows carry every column of `schema`, so a row with more keys has fields Amazon added
+    (see `fields.new_field_columns`); those become text columns after the schema's own.
+    """
+    width = len(schema)
+    if any(len(row) > width for row in rows):
+        names = set(schema.names)
+        extra = sorted({key for row in rows if len(row) > width for key in row if key not in names})
+        schema = pa.schema([*schema, *(pa.field(name, pa.string()) for name in extra)])
     return pa.Table.from_pylist(rows, schema=schema)

@@ -1,11 +1,13 @@
 """Fields of Amazon's records that acorn maps to columns, and a check for new ones.
 
-A field Amazon adds is not a column until a parser maps it, so the source reports every
-field it has not seen in the models. The raw archive keeps the bodies, so `acorn replay`
-loads such a field once its column exists, without calling Amazon again.
+A field Amazon adds lands in a text column of its own, named after it (`new_field_columns`),
+and the source reports every field it has not seen in the models. Once a parser maps the
+field to a typed column, `acorn replay` loads it from the raw archive without calling Amazon.
 """
 
+import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 # Property names of the Vendor Orders model and the report schemas, per record kind. Nested
@@ -63,6 +65,39 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
     "netPureProductMarginByAsin": frozenset({"startDate", "endDate", "asin", "netPureProductMargin"}),
     "reportData": frozenset({"startTime", "endTime", "asin", "highlyAvailableInventory"}),
 }  # fmt: skip
+
+
+def _column_name(field: str) -> str:
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in field)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return json.dumps(value, default=str, sort_keys=True, separators=(",", ":"))
+
+
+def new_field_columns(kind: str, record: Any, taken: Iterable[str] = ()) -> dict[str, str | None]:
+    """Return a text column per field of `record` that the model lacks, named in snake case.
+
+    The value is the field's text, or its JSON for an object or a list; a typed column waits
+    for a parser. A name that `taken` already uses gets the suffix `_new`.
+    """
+    known = KNOWN_FIELDS[kind]
+    if not isinstance(record, Mapping) or known.issuperset(record):
+        return {}
+    taken = set(taken)
+    columns = {}
+    for field, value in record.items():
+        if field in known:
+            continue
+        name = _column_name(field)
+        columns[f"{name}_new" if name in taken else name] = _as_text(value)
+    return columns
 
 
 def _unknown(kind: str, record: Any) -> set[str]:

@@ -4,6 +4,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from .fields import new_field_columns
 from .parsing import (
     RecordError,
     get_path,
@@ -16,6 +17,14 @@ from .parsing import (
     parse_window,
     quantity_columns,
 )
+
+
+def _with_new_fields(row: dict[str, Any], kind: str, record: Any) -> dict[str, Any]:
+    """Add to `row` a text column per field of `record` that Amazon's model lacks."""
+    extra = new_field_columns(kind, record, row)
+    if extra:
+        row.update(extra)
+    return row
 
 
 def _required(value: Any, record: str, field: str) -> Any:
@@ -32,7 +41,7 @@ def purchase_order_row(order: Mapping[str, Any], account: str) -> dict[str, Any]
     delivery_start, delivery_end = parse_window(
         details.get("deliveryWindow"), record, "orderDetails.deliveryWindow"
     )
-    return {
+    row = {
         "account": account,
         "vendor_code": get_path(details, "sellingParty.partyId"),
         "purchase_order_number": number,
@@ -66,6 +75,9 @@ def purchase_order_row(order: Mapping[str, Any], account: str) -> dict[str, Any]
         "delivery_window_start": delivery_start,
         "delivery_window_end": delivery_end,
     }
+    row = _with_new_fields(row, "order", order)
+    row = _with_new_fields(row, "orderDetails", details)
+    return row
 
 
 def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dict[str, Any]]:
@@ -78,20 +90,24 @@ def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dic
         )
         record = f"purchase order {number} item {sequence}"
         rows.append(
-            {
-                "account": account,
-                "vendor_code": vendor_code,
-                "purchase_order_number": number,
-                "item_sequence_number": str(sequence),
-                "amazon_product_identifier": item.get("amazonProductIdentifier"),
-                "vendor_product_identifier": item.get("vendorProductIdentifier"),
-                **quantity_columns("ordered_quantity", item.get("orderedQuantity"), record, "orderedQuantity"),
-                "is_back_order_allowed": parse_bool(
-                    item.get("isBackOrderAllowed"), record, "isBackOrderAllowed"
-                ),
-                **money_columns("net_cost", item.get("netCost"), record, "netCost"),
-                **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
-            }
+            _with_new_fields(
+                {
+                    "account": account,
+                    "vendor_code": vendor_code,
+                    "purchase_order_number": number,
+                    "item_sequence_number": str(sequence),
+                    "amazon_product_identifier": item.get("amazonProductIdentifier"),
+                    "vendor_product_identifier": item.get("vendorProductIdentifier"),
+                    **quantity_columns("ordered_quantity", item.get("orderedQuantity"), record, "orderedQuantity"),
+                    "is_back_order_allowed": parse_bool(
+                        item.get("isBackOrderAllowed"), record, "isBackOrderAllowed"
+                    ),
+                    **money_columns("net_cost", item.get("netCost"), record, "netCost"),
+                    **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
+                },
+                "orderItem",
+                item,
+            )
         )
     return rows
 
@@ -99,7 +115,7 @@ def purchase_order_item_rows(order: Mapping[str, Any], account: str) -> list[dic
 def purchase_order_status_row(status: Mapping[str, Any], account: str) -> dict[str, Any]:
     number = _required(status.get("purchaseOrderNumber"), "order status", "purchaseOrderNumber")
     record = f"order status {number}"
-    return {
+    row = {
         "account": account,
         "vendor_code": get_path(status, "sellingParty.partyId"),
         "purchase_order_number": number,
@@ -115,6 +131,8 @@ def purchase_order_status_row(status: Mapping[str, Any], account: str) -> dict[s
         "selling_party_id": get_path(status, "sellingParty.partyId"),
         "ship_to_party_id": get_path(status, "shipToParty.partyId"),
     }
+    row = _with_new_fields(row, "orderStatus", status)
+    return row
 
 
 def _cancelled_quantity(
@@ -168,46 +186,50 @@ def purchase_order_status_item_rows(
         acknowledgement = item.get("acknowledgementStatus") or {}
         receiving = item.get("receivingStatus") or {}
         rows.append(
-            {
-                "account": account,
-                "vendor_code": vendor_code,
-                "purchase_order_number": number,
-                "item_sequence_number": str(sequence),
-                "buyer_product_identifier": item.get("buyerProductIdentifier"),
-                "vendor_product_identifier": item.get("vendorProductIdentifier"),
-                **money_columns("net_cost", item.get("netCost"), record, "netCost"),
-                **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
-                **quantity_columns(
-                    "ordered_quantity",
-                    ordered.get("orderedQuantity"),
-                    record,
-                    "orderedQuantity.orderedQuantity",
-                ),
-                **_cancelled_quantity(ordered, record),
-                "confirmation_status": acknowledgement.get("confirmationStatus"),
-                **quantity_columns(
-                    "accepted_quantity",
-                    acknowledgement.get("acceptedQuantity"),
-                    record,
-                    "acknowledgementStatus.acceptedQuantity",
-                ),
-                **quantity_columns(
-                    "rejected_quantity",
-                    acknowledgement.get("rejectedQuantity"),
-                    record,
-                    "acknowledgementStatus.rejectedQuantity",
-                ),
-                "receive_status": receiving.get("receiveStatus"),
-                **quantity_columns(
-                    "received_quantity",
-                    receiving.get("receivedQuantity"),
-                    record,
-                    "receivingStatus.receivedQuantity",
-                ),
-                "last_receive_date": parse_timestamp(
-                    receiving.get("lastReceiveDate"), record, "receivingStatus.lastReceiveDate"
-                ),
-            }
+            _with_new_fields(
+                {
+                    "account": account,
+                    "vendor_code": vendor_code,
+                    "purchase_order_number": number,
+                    "item_sequence_number": str(sequence),
+                    "buyer_product_identifier": item.get("buyerProductIdentifier"),
+                    "vendor_product_identifier": item.get("vendorProductIdentifier"),
+                    **money_columns("net_cost", item.get("netCost"), record, "netCost"),
+                    **money_columns("list_price", item.get("listPrice"), record, "listPrice"),
+                    **quantity_columns(
+                        "ordered_quantity",
+                        ordered.get("orderedQuantity"),
+                        record,
+                        "orderedQuantity.orderedQuantity",
+                    ),
+                    **_cancelled_quantity(ordered, record),
+                    "confirmation_status": acknowledgement.get("confirmationStatus"),
+                    **quantity_columns(
+                        "accepted_quantity",
+                        acknowledgement.get("acceptedQuantity"),
+                        record,
+                        "acknowledgementStatus.acceptedQuantity",
+                    ),
+                    **quantity_columns(
+                        "rejected_quantity",
+                        acknowledgement.get("rejectedQuantity"),
+                        record,
+                        "acknowledgementStatus.rejectedQuantity",
+                    ),
+                    "receive_status": receiving.get("receiveStatus"),
+                    **quantity_columns(
+                        "received_quantity",
+                        receiving.get("receivedQuantity"),
+                        record,
+                        "receivingStatus.receivedQuantity",
+                    ),
+                    "last_receive_date": parse_timestamp(
+                        receiving.get("lastReceiveDate"), record, "receivingStatus.lastReceiveDate"
+                    ),
+                },
+                "orderItemStatus",
+                item,
+            )
         )
     return rows
 
@@ -296,36 +318,40 @@ def forecast_rows(
     for index, forecast in enumerate(document.get("forecastByAsin") or []):
         record = f"forecast report {report_id} row {index}"
         rows.append(
-            {
-                "account": account,
-                "marketplace_id": marketplace,
-                "selling_program": program,
-                "forecast_generation_date": parse_date(
-                    _required(forecast.get("forecastGenerationDate"), record, "forecastGenerationDate"),
-                    record,
-                    "forecastGenerationDate",
-                ),
-                "asin": _required(forecast.get("asin"), record, "asin"),
-                "start_date": parse_date(
-                    _required(forecast.get("startDate"), record, "startDate"), record, "startDate"
-                ),
-                "end_date": parse_date(
-                    _required(forecast.get("endDate"), record, "endDate"), record, "endDate"
-                ),
-                "mean_forecast_units": parse_decimal(
-                    forecast.get("meanForecastUnits"), record, "meanForecastUnits"
-                ),
-                "p70_forecast_units": parse_decimal(
-                    forecast.get("p70ForecastUnits"), record, "p70ForecastUnits"
-                ),
-                "p80_forecast_units": parse_decimal(
-                    forecast.get("p80ForecastUnits"), record, "p80ForecastUnits"
-                ),
-                "p90_forecast_units": parse_decimal(
-                    forecast.get("p90ForecastUnits"), record, "p90ForecastUnits"
-                ),
-                "report_id": report_id,
-            }
+            _with_new_fields(
+                {
+                    "account": account,
+                    "marketplace_id": marketplace,
+                    "selling_program": program,
+                    "forecast_generation_date": parse_date(
+                        _required(forecast.get("forecastGenerationDate"), record, "forecastGenerationDate"),
+                        record,
+                        "forecastGenerationDate",
+                    ),
+                    "asin": _required(forecast.get("asin"), record, "asin"),
+                    "start_date": parse_date(
+                        _required(forecast.get("startDate"), record, "startDate"), record, "startDate"
+                    ),
+                    "end_date": parse_date(
+                        _required(forecast.get("endDate"), record, "endDate"), record, "endDate"
+                    ),
+                    "mean_forecast_units": parse_decimal(
+                        forecast.get("meanForecastUnits"), record, "meanForecastUnits"
+                    ),
+                    "p70_forecast_units": parse_decimal(
+                        forecast.get("p70ForecastUnits"), record, "p70ForecastUnits"
+                    ),
+                    "p80_forecast_units": parse_decimal(
+                        forecast.get("p80ForecastUnits"), record, "p80ForecastUnits"
+                    ),
+                    "p90_forecast_units": parse_decimal(
+                        forecast.get("p90ForecastUnits"), record, "p90ForecastUnits"
+                    ),
+                    "report_id": report_id,
+                },
+                "forecastByAsin",
+                forecast,
+            )
         )
     return rows
 
@@ -390,7 +416,7 @@ def inventory_rows(
             )
         row["currency_code"] = currencies.pop() if currencies else None
         row["report_id"] = report_id
-        rows.append(row)
+        rows.append(_with_new_fields(row, "inventoryByAsin", entry))
     return rows
 
 
@@ -423,24 +449,28 @@ def sales_rows(
         if len(currencies) > 1:
             raise RecordError(record, "currencyCode", sorted(currencies), "differs between the money fields")
         rows.append(
-            {
-                "account": account,
-                "marketplace_id": marketplace,
-                "distributor_view": view,
-                "selling_program": program,
-                "report_period": period,
-                "asin": _required(entry.get("asin"), record, "asin"),
-                "start_date": parse_date(
-                    _required(entry.get("startDate"), record, "startDate"), record, "startDate"
-                ),
-                "end_date": parse_date(_required(entry.get("endDate"), record, "endDate"), record, "endDate"),
-                "customer_returns": parse_int(entry.get("customerReturns"), record, "customerReturns"),
-                "ordered_units": parse_int(entry.get("orderedUnits"), record, "orderedUnits"),
-                "shipped_units": parse_int(entry.get("shippedUnits"), record, "shippedUnits"),
-                **amounts,
-                "currency_code": currencies.pop() if currencies else None,
-                "report_id": report_id,
-            }
+            _with_new_fields(
+                {
+                    "account": account,
+                    "marketplace_id": marketplace,
+                    "distributor_view": view,
+                    "selling_program": program,
+                    "report_period": period,
+                    "asin": _required(entry.get("asin"), record, "asin"),
+                    "start_date": parse_date(
+                        _required(entry.get("startDate"), record, "startDate"), record, "startDate"
+                    ),
+                    "end_date": parse_date(_required(entry.get("endDate"), record, "endDate"), record, "endDate"),
+                    "customer_returns": parse_int(entry.get("customerReturns"), record, "customerReturns"),
+                    "ordered_units": parse_int(entry.get("orderedUnits"), record, "orderedUnits"),
+                    "shipped_units": parse_int(entry.get("shippedUnits"), record, "shippedUnits"),
+                    **amounts,
+                    "currency_code": currencies.pop() if currencies else None,
+                    "report_id": report_id,
+                },
+                "salesByAsin",
+                entry,
+            )
         )
     return rows
 
@@ -474,7 +504,7 @@ def _dated_rows(
         for column, (field, parse) in figures.items():
             row[column] = parse(entry.get(field), record, field)
         row["report_id"] = report_id
-        rows.append(row)
+        rows.append(_with_new_fields(row, kind, entry))
     return rows
 
 
@@ -520,16 +550,20 @@ def real_time_inventory_rows(
     for index, entry in enumerate(document.get("reportData") or []):
         record = f"real-time inventory report {report_id} row {index}"
         rows.append(
-            {
-                "account": account,
-                "marketplace_id": marketplace,
-                "asin": _required(entry.get("asin"), record, "asin"),
-                "start_time": parse_timestamp(_required(entry.get("startTime"), record, "startTime"), record, "startTime"),
-                "end_time": parse_timestamp(_required(entry.get("endTime"), record, "endTime"), record, "endTime"),
-                "highly_available_inventory": parse_int(
-                    entry.get("highlyAvailableInventory"), record, "highlyAvailableInventory"
-                ),
-                "report_id": report_id,
-            }
+            _with_new_fields(
+                {
+                    "account": account,
+                    "marketplace_id": marketplace,
+                    "asin": _required(entry.get("asin"), record, "asin"),
+                    "start_time": parse_timestamp(_required(entry.get("startTime"), record, "startTime"), record, "startTime"),
+                    "end_time": parse_timestamp(_required(entry.get("endTime"), record, "endTime"), record, "endTime"),
+                    "highly_available_inventory": parse_int(
+                        entry.get("highlyAvailableInventory"), record, "highlyAvailableInventory"
+                    ),
+                    "report_id": report_id,
+                },
+                "reportData",
+                entry,
+            )
         )
     return rows

@@ -1,10 +1,11 @@
-"""Fields Amazon adds are found, named and kept for the run summary, not dropped silently."""
+"""Fields Amazon adds are found, named for the run summary and loaded as columns, not dropped silently."""
 
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from vendor_fakes import FakeVendorClient, make_order, make_status
 
@@ -76,3 +77,38 @@ def test_load_keeps_new_fields_for_the_summary(tmp_path):
         "orderItem.priceBreakdown",
         "orderItemStatus.shipmentStatus",
     ]
+
+
+def test_new_fields_land_as_text_columns(tmp_path):
+    order = make_order("PO000001", NOW - timedelta(days=2), lines=2)
+    order["orderDetails"]["taxInformation"] = {"taxRate": Decimal("0.2"), "taxType": "VAT"}
+    order["orderDetails"]["items"][0]["priceBreakdown"] = [{"component": "base", "amount": Decimal("4.10")}]
+    status = make_status(order, NOW - timedelta(days=2))
+    status["itemStatus"][1]["shipmentStatus"] = "InTransit"
+
+    class NewForecastField(FakeVendorClient):
+        def fetch_report_document(self, report):
+            document = super().fetch_report_document(report)
+            for entry in document.get("forecastByAsin") or []:
+                entry["p95ForecastUnits"] = Decimal("6.2")
+            return document
+
+    client = NewForecastField({"PO000001": order}, {"PO000001": status})
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    pipeline.run(vendor_api_source(lambda: client, account="acct", now=lambda: NOW))
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        tax = con.execute("select tax_information from raw_vendor.purchase_orders").fetchall()
+        breakdown = con.execute(
+            "select item_sequence_number, price_breakdown from raw_vendor.purchase_order_items order by 1"
+        ).fetchall()
+        shipment_status = con.execute(
+            "select item_sequence_number, shipment_status from raw_vendor.purchase_order_status_items order by 1"
+        ).fetchall()
+        p95 = con.execute("select distinct p95_forecast_units from raw_vendor.vendor_forecasts").fetchall()
+    # Objects and lists are kept as JSON text, numbers and words as their text.
+    assert tax == [('{"taxRate":"0.2","taxType":"VAT"}',)]
+    assert breakdown == [("1", '[{"amount":"4.10","component":"base"}]'), ("2", None)]
+    assert shipment_status == [("1", None), ("2", "InTransit")]
+    assert p95 == [("6.2",)]
