@@ -81,7 +81,7 @@ def _as_text(value: Any) -> str | None:
     return json.dumps(value, default=str, sort_keys=True, separators=(",", ":"))
 
 
-def new_field_columns(kind: str, record: Any, taken: Iterable[str] = ()) -> dict[str, str | None]:
+def new_field_columns(kind: str, record: Any, existing_columns: Iterable[str] = ()) -> dict[str, str | None]:
     """Return a text column per field of `record` that the model lacks, named in snake case.
 
     The value is the field's text, or its JSON for an object or a list; a typed column waits
@@ -90,7 +90,7 @@ def new_field_columns(kind: str, record: Any, taken: Iterable[str] = ()) -> dict
     known = KNOWN_FIELDS[kind]
     if not isinstance(record, Mapping) or known.issuperset(record):
         return {}
-    taken = set(taken)
+    taken = set(existing_columns)
     columns = {}
     for field, value in record.items():
         if field in known:
