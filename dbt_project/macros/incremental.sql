@@ -3,7 +3,9 @@
     purchase order numbers to rebuild are stored in a temporary table (see
     `store_touched_purchase_orders`). The query reads only those orders, and the
     `replace_touched` strategy deletes every stored row of those orders before it inserts the
-    new rows, so an order line that no longer yields a row does not linger.
+    new rows, so an order line that no longer yields a row does not linger. The key is the
+    order number alone: when two vendor accounts have an order of the same number, both are
+    rebuilt together, which costs a few rows and keeps the delete a one-column match.
 #}
 
 {# Name of the temporary table that holds the keys an incremental run rebuilds. #}

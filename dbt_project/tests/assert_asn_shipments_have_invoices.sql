@@ -19,6 +19,7 @@ invoices as (
 invoiced_pairs as (
 
     select distinct
+        invoices.account,
         invoices.shipment_id,
         invoices.purchase_order_number
 
@@ -29,6 +30,7 @@ invoiced_pairs as (
 shipped_pairs as (
 
     select distinct
+        account,
         shipment_id,
         purchase_order_number
 
@@ -42,7 +44,8 @@ final as (
     select shipped_pairs.*
     from shipped_pairs
     left join invoiced_pairs
-        on invoiced_pairs.shipment_id = shipped_pairs.shipment_id
+        on invoiced_pairs.account = shipped_pairs.account
+        and invoiced_pairs.shipment_id = shipped_pairs.shipment_id
         and invoiced_pairs.purchase_order_number = shipped_pairs.purchase_order_number
     where invoiced_pairs.shipment_id is null
 

@@ -18,18 +18,20 @@ invoice_lines as (
 summed_lines as (
 
     select
+        account,
         invoice_id,
         sum(line_amount) as line_total_amount,
         sum(tax_amount) as tax_total_amount
 
     from invoice_lines
-    group by invoice_id
+    group by account, invoice_id
 
 ),
 
 final as (
 
     select
+        invoices.account,
         invoices.invoice_id,
         invoices.line_total_amount as header_line_total_amount,
         summed_lines.line_total_amount,
@@ -37,7 +39,9 @@ final as (
         summed_lines.tax_total_amount
 
     from invoices
-    left join summed_lines on summed_lines.invoice_id = invoices.invoice_id
+    left join summed_lines
+        on summed_lines.account = invoices.account
+        and summed_lines.invoice_id = invoices.invoice_id
     where
         invoices.hold_reason is null
         and (

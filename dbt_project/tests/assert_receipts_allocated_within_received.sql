@@ -18,12 +18,13 @@ purchase_order_lines as (
 allocated_per_line as (
 
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         sum(received_allocated_eaches) as allocated_eaches
 
     from shipment_lines
-    group by purchase_order_number, item_sequence_number
+    group by account, purchase_order_number, item_sequence_number
 
 ),
 
@@ -35,7 +36,8 @@ final as (
 
     from allocated_per_line
     inner join purchase_order_lines
-        on purchase_order_lines.purchase_order_number = allocated_per_line.purchase_order_number
+        on purchase_order_lines.account = allocated_per_line.account
+        and purchase_order_lines.purchase_order_number = allocated_per_line.purchase_order_number
         and purchase_order_lines.item_sequence_number = allocated_per_line.item_sequence_number
     where allocated_per_line.allocated_eaches > purchase_order_lines.received_eaches
 

@@ -5,7 +5,7 @@ with
 
 shipments as (
 
-    select * from {{ ref('stg_vendor__vendor_shipments') }}
+    select * from {{ ref('int_vendor_shipments_assigned') }}
 
 ),
 
@@ -18,18 +18,20 @@ reconciliation as (
 shipped_per_line as (
 
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         sum(shipped_eaches) as shipped_eaches
 
     from shipments
-    group by purchase_order_number, item_sequence_number
+    group by account, purchase_order_number, item_sequence_number
 
 ),
 
 final as (
 
     select
+        reconciliation.account,
         reconciliation.purchase_order_number,
         reconciliation.item_sequence_number,
         reconciliation.shipped_eaches as reconciled_shipped_eaches,
@@ -37,7 +39,8 @@ final as (
 
     from reconciliation
     left join shipped_per_line
-        on shipped_per_line.purchase_order_number = reconciliation.purchase_order_number
+        on shipped_per_line.account = reconciliation.account
+        and shipped_per_line.purchase_order_number = reconciliation.purchase_order_number
         and shipped_per_line.item_sequence_number = reconciliation.item_sequence_number
     where reconciliation.shipped_eaches <> coalesce(shipped_per_line.shipped_eaches, 0)
 

@@ -18,19 +18,21 @@ claims as (
 claims_per_line as (
 
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         sum(claimed_eaches) as claimed_eaches,
         sum(claim_amount) as claim_amount
 
     from claims
-    group by purchase_order_number, item_sequence_number
+    group by account, purchase_order_number, item_sequence_number
 
 ),
 
 compared as (
 
     select
+        short_lines.account,
         short_lines.purchase_order_number,
         short_lines.item_sequence_number,
         short_lines.short_received_eaches,
@@ -38,7 +40,8 @@ compared as (
 
     from short_lines
     full outer join claims_per_line
-        on claims_per_line.purchase_order_number = short_lines.purchase_order_number
+        on claims_per_line.account = short_lines.account
+        and claims_per_line.purchase_order_number = short_lines.purchase_order_number
         and claims_per_line.item_sequence_number = short_lines.item_sequence_number
 
 )

@@ -29,11 +29,12 @@ union all
 -- left the catalogue.
 select purchase_order_number
 from {{ this }}
-where asin in (
-    select stored.asin
-    from (select distinct asin, net_cost_amount, is_in_catalogue from {{ this }}) as stored
+where {{ dbt.concat(['account', "'|'", 'asin']) }} in (
+    select {{ dbt.concat(['stored.account', "'|'", 'stored.asin']) }}
+    from (select distinct account, asin, net_cost_amount, is_in_catalogue from {{ this }}) as stored
     left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
         on catalogue.asin = stored.asin
+        and {{ belongs_to_account('catalogue.account', 'stored.account') }}
     where stored.net_cost_amount is distinct from catalogue.unit_cost_amount
         or stored.is_in_catalogue <> (catalogue.asin is not null)
 )
@@ -78,6 +79,8 @@ priced as (
 
     select
         -- ids
+        shipment_lines.account,
+        shipment_lines.vendor_code,
         {{ invoice_id('shipment_lines.shipment_id', 'shipment_lines.purchase_order_number') }} as invoice_id,
         shipment_lines.shipment_id,
         shipment_lines.purchase_order_number,
@@ -118,10 +121,12 @@ priced as (
 
     from shipment_lines
     inner join purchase_order_lines
-        on purchase_order_lines.purchase_order_number = shipment_lines.purchase_order_number
+        on purchase_order_lines.account = shipment_lines.account
+        and purchase_order_lines.purchase_order_number = shipment_lines.purchase_order_number
         and purchase_order_lines.item_sequence_number = shipment_lines.item_sequence_number
     left join catalogue
         on catalogue.asin = purchase_order_lines.asin
+        and {{ belongs_to_account('catalogue.account', 'purchase_order_lines.account') }}
 
 ),
 
@@ -138,12 +143,12 @@ selected as (
     -- received, dated the last receipt.
     select
         priced.*,
-        max(last_receive_date_utc) over (partition by invoice_id) as invoice_date
+        max(last_receive_date_utc) over (partition by account, invoice_id) as invoice_date
     from priced
-    where invoice_id in (
-        select invoice_id
+    where {{ dbt.concat(['account', "'|'", 'invoice_id']) }} in (
+        select {{ dbt.concat(['account', "'|'", 'invoice_id']) }}
         from priced
-        group by invoice_id
+        group by account, invoice_id
         having min(case when is_receiving_settled then 1 else 0 end) = 1
     )
         and invoiced_eaches > 0
@@ -178,7 +183,7 @@ quantified as (
             else 1
         end as invoiced_quantity_unit_size,
         row_number() over (
-            partition by invoice_id
+            partition by account, invoice_id
             order by length(item_sequence_number), item_sequence_number
         ) as invoice_line_number
 
@@ -202,6 +207,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         invoice_id,
         invoice_line_number,
         shipment_id,

@@ -19,9 +19,10 @@ union all
 select stored.purchase_order_number
 from {{ this }} as stored
 left join (
-    select distinct purchase_order_number from {{ ref('int_invoice_lines_built') }}
+    select distinct account, purchase_order_number from {{ ref('int_invoice_lines_built') }}
 ) as invoiced
-    on invoiced.purchase_order_number = stored.purchase_order_number
+    on invoiced.account = stored.account
+    and invoiced.purchase_order_number = stored.purchase_order_number
 where invoiced.purchase_order_number is null
 {%- endif %}
 {%- endset -%}
@@ -52,7 +53,7 @@ ranked_holds as (
             ~ ' * least(net_cost_amount, coalesce(po_net_cost_amount, net_cost_amount)) * tax_rate, 2)'
         ) }} as payable_tax_amount,
         row_number() over (
-            partition by invoice_id
+            partition by account, invoice_id
             order by case when hold_reason is null then 1 else 0 end, invoice_line_number
         ) as hold_rank
 
@@ -64,6 +65,8 @@ summed as (
 
     select
         -- ids
+        account,
+        max(vendor_code) as vendor_code,
         invoice_id,
         max(shipment_id) as shipment_id,
         max(purchase_order_number) as purchase_order_number,
@@ -97,13 +100,15 @@ summed as (
         min(ship_date_utc) as ship_date_utc
 
     from ranked_holds
-    group by invoice_id
+    group by account, invoice_id
 
 ),
 
 final as (
 
     select
+        account,
+        vendor_code,
         invoice_id,
         shipment_id,
         purchase_order_number,

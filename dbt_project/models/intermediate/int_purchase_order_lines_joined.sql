@@ -30,10 +30,12 @@ union all
 select stored.purchase_order_number
 from {{ this }} as stored
 left join {{ ref('stg_vendor__purchase_order_status_items') }} as status_items
-    on status_items.purchase_order_number = stored.purchase_order_number
+    on status_items.account = stored.account
+    and status_items.purchase_order_number = stored.purchase_order_number
     and status_items.item_sequence_number = stored.item_sequence_number
 left join {{ ref('stg_vendor__vendor_catalogue') }} as catalogue
     on catalogue.vendor_sku = stored.vendor_product_identifier
+    and {{ belongs_to_account('catalogue.account', 'stored.account') }}
 where stored.amazon_product_identifier is null
     and stored.asin is distinct from coalesce(status_items.buyer_product_identifier, catalogue.asin)
 {%- endif %}
@@ -89,6 +91,7 @@ joined as (
     select
         -- ids
         purchase_order_items.account,
+        purchase_order_items.vendor_code,
         purchase_order_items.purchase_order_number,
         purchase_order_items.item_sequence_number,
         -- Amazon may identify a line by vendor SKU only, and then the catalogue supplies the ASIN.
@@ -154,14 +157,18 @@ joined as (
 
     from purchase_order_items
     left join purchase_orders
-        on purchase_orders.purchase_order_number = purchase_order_items.purchase_order_number
+        on purchase_orders.account = purchase_order_items.account
+        and purchase_orders.purchase_order_number = purchase_order_items.purchase_order_number
     left join purchase_order_status
-        on purchase_order_status.purchase_order_number = purchase_order_items.purchase_order_number
+        on purchase_order_status.account = purchase_order_items.account
+        and purchase_order_status.purchase_order_number = purchase_order_items.purchase_order_number
     left join purchase_order_status_items
-        on purchase_order_status_items.purchase_order_number = purchase_order_items.purchase_order_number
+        on purchase_order_status_items.account = purchase_order_items.account
+        and purchase_order_status_items.purchase_order_number = purchase_order_items.purchase_order_number
         and purchase_order_status_items.item_sequence_number = purchase_order_items.item_sequence_number
     left join catalogue
         on catalogue.vendor_sku = purchase_order_items.vendor_product_identifier
+        and {{ belongs_to_account('catalogue.account', 'purchase_order_items.account') }}
         and purchase_order_items.amazon_product_identifier is null
 
 ),

@@ -39,6 +39,7 @@ shipment_lines as (
 summed_shipments as (
 
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         count(*) as shipment_count,
@@ -48,7 +49,7 @@ summed_shipments as (
         max(ship_date) as last_ship_date
 
     from shipment_lines
-    group by purchase_order_number, item_sequence_number
+    group by account, purchase_order_number, item_sequence_number
 
 ),
 
@@ -59,6 +60,7 @@ final as (
     select
         -- ids
         purchase_order_lines.account,
+        purchase_order_lines.vendor_code,
         purchase_order_lines.purchase_order_number,
         purchase_order_lines.item_sequence_number,
         purchase_order_lines.asin,
@@ -118,7 +120,8 @@ final as (
 
     from purchase_order_lines
     left join summed_shipments
-        on summed_shipments.purchase_order_number = purchase_order_lines.purchase_order_number
+        on summed_shipments.account = purchase_order_lines.account
+        and summed_shipments.purchase_order_number = purchase_order_lines.purchase_order_number
         and summed_shipments.item_sequence_number = purchase_order_lines.item_sequence_number
 
 )

@@ -12,14 +12,14 @@
     its previous load are missing.
 -#}
 {%- set carton_columns = [
-    'shipment_id', 'carton_id', 'purchase_order_number', 'item_sequence_number', 'asin', 'vendor_sku',
+    'account', 'vendor_code', 'shipment_id', 'carton_id', 'purchase_order_number', 'item_sequence_number', 'asin', 'vendor_sku',
     'ship_from_party_id', 'ship_to_party_id', 'carrier_scac', 'carrier_reference', 'bill_of_lading_number',
     'shipped_quantity_amount', 'shipped_quantity_unit_of_measure', 'shipped_quantity_unit_size', 'ship_date',
 ] -%}
 
 {%- set touched_sql -%}
 {% if incremental_columns_missing(['cartons_fingerprint', 'built_at']) -%}
-select purchase_order_number from {{ ref('stg_vendor__vendor_shipments') }}
+select purchase_order_number from {{ ref('int_vendor_shipments_assigned') }}
 {%- else -%}
 -- Orders whose lines were rebuilt since, because their received eaches or ordered unit
 -- may differ.
@@ -33,7 +33,7 @@ from (
     select
         purchase_order_number,
         {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
-    from {{ ref('stg_vendor__vendor_shipments') }}
+    from {{ ref('int_vendor_shipments_assigned') }}
     group by purchase_order_number
 ) as fresh
 full outer join (
@@ -53,7 +53,7 @@ with
 
 shipments as (
 
-    select * from {{ ref('stg_vendor__vendor_shipments') }}
+    select * from {{ ref('int_vendor_shipments_assigned') }}
     {% if is_incremental() -%}
     where {{ is_touched_purchase_order('purchase_order_number') }}
     {%- endif %}
@@ -72,9 +72,11 @@ purchase_order_lines as (
 summed_per_line as (
 
     select
+        account,
         shipment_id,
         purchase_order_number,
         item_sequence_number,
+        max(vendor_code) as vendor_code,
         max(asin) as asin,
         max(vendor_sku) as vendor_sku,
         max(ship_from_party_id) as ship_from_party_id,
@@ -91,7 +93,7 @@ summed_per_line as (
         {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
 
     from shipments
-    group by shipment_id, purchase_order_number, item_sequence_number
+    group by account, shipment_id, purchase_order_number, item_sequence_number
 
 ),
 
@@ -127,7 +129,8 @@ compared_with_order as (
 
     from summed_per_line
     left join purchase_order_lines
-        on purchase_order_lines.purchase_order_number = summed_per_line.purchase_order_number
+        on purchase_order_lines.account = summed_per_line.account
+        and purchase_order_lines.purchase_order_number = summed_per_line.purchase_order_number
         and purchase_order_lines.item_sequence_number = summed_per_line.item_sequence_number
 
 ),
@@ -139,7 +142,7 @@ allocated as (
     select
         compared_with_order.*,
         cast(coalesce(sum(shipped_eaches) over (
-            partition by purchase_order_number, item_sequence_number
+            partition by account, purchase_order_number, item_sequence_number
             order by ship_date, shipment_id
             rows between unbounded preceding and 1 preceding
         ), 0) as {{ dbt.type_bigint() }}) as shipped_before_eaches
@@ -152,6 +155,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         shipment_id,
         purchase_order_number,
         item_sequence_number,

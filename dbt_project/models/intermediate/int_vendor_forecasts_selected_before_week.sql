@@ -25,6 +25,8 @@ ranked as (
 summed as (
 
     select
+        account,
+        max(vendor_code) as vendor_code,
         asin,
         week_start_date,
         max(forecast_generation_date) as forecast_generation_date,
@@ -35,7 +37,7 @@ summed as (
 
     from ranked
     where generation_rank = 1
-    group by asin, week_start_date
+    group by account, asin, week_start_date
 
 ),
 

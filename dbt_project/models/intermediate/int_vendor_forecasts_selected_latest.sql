@@ -38,6 +38,8 @@ summed as (
     -- NOTE: percentiles of several marketplaces are added up, which overstates the P70-P90
     -- of their total. A vendor selling in one marketplace is unaffected.
     select
+        account,
+        max(vendor_code) as vendor_code,
         asin,
         week_start_date,
         max(forecast_generation_date) as forecast_generation_date,
@@ -47,7 +49,7 @@ summed as (
         {{ to_money('sum(p90_forecast_units)') }} as p90_forecast_units
 
     from selected
-    group by asin, week_start_date
+    group by account, asin, week_start_date
 
 ),
 

@@ -13,7 +13,7 @@ ranked as (
     select
         inventory.*,
         dense_rank() over (
-            partition by asin
+            partition by account, asin
             order by
                 week_start_date desc,
                 case when distributor_view = 'SOURCING' then 0 else 1 end
@@ -26,6 +26,8 @@ ranked as (
 summed as (
 
     select
+        account,
+        max(vendor_code) as vendor_code,
         asin,
         max(week_start_date) as week_start_date,
         max(distributor_view) as distributor_view,
@@ -35,7 +37,7 @@ summed as (
 
     from ranked
     where recency_rank = 1
-    group by asin
+    group by account, asin
 
 ),
 

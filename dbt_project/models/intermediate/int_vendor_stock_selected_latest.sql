@@ -15,11 +15,12 @@ catalogue as (
 latest_snapshots as (
 
     select
+        account,
         warehouse_code,
         max(snapshot_date) as snapshot_date
 
     from stock
-    group by warehouse_code
+    group by account, warehouse_code
 
 ),
 
@@ -27,6 +28,7 @@ selected as (
 
     -- Each warehouse's latest snapshot. Rows without an ASIN are matched through the SKU.
     select
+        stock.account,
         coalesce(stock.asin, catalogue.asin) as asin,
         stock.warehouse_code,
         stock.snapshot_date,
@@ -36,16 +38,19 @@ selected as (
 
     from stock
     inner join latest_snapshots
-        on latest_snapshots.warehouse_code = stock.warehouse_code
+        on latest_snapshots.account is not distinct from stock.account
+        and latest_snapshots.warehouse_code = stock.warehouse_code
         and latest_snapshots.snapshot_date = stock.snapshot_date
     left join catalogue
         on catalogue.vendor_sku = stock.vendor_sku
+        and (catalogue.account is null or stock.account is null or catalogue.account = stock.account)
 
 ),
 
 summed as (
 
     select
+        account,
         asin,
         max(snapshot_date) as snapshot_date,
         count(distinct warehouse_code) as warehouse_count,
@@ -55,7 +60,7 @@ summed as (
 
     from selected
     where asin is not null
-    group by asin
+    group by account, asin
 
 ),
 

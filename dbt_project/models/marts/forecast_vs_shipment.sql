@@ -29,12 +29,13 @@ past_weeks as (
 ordered as (
 
     select
+        account,
         asin,
         {{ week_start('purchase_order_date') }} as week_start_date,
         cast(sum(ordered_eaches) as {{ dbt.type_bigint() }}) as ordered_eaches
 
     from purchase_order_lines
-    group by asin, {{ week_start('purchase_order_date') }}
+    group by account, asin, {{ week_start('purchase_order_date') }}
 
 ),
 
@@ -43,31 +44,35 @@ received as (
     -- Amazon reports only the date of the latest receipt per line, so a line's cumulative
     -- receipts are counted in the week of that date.
     select
+        account,
         asin,
         {{ week_start('last_receive_date') }} as week_start_date,
         cast(sum(received_eaches) as {{ dbt.type_bigint() }}) as received_eaches
 
     from purchase_order_lines
     where last_receive_date is not null
-    group by asin, {{ week_start('last_receive_date') }}
+    group by account, asin, {{ week_start('last_receive_date') }}
 
 ),
 
 shipped as (
 
     select
+        account,
         asin,
         {{ week_start('ship_date_utc') }} as week_start_date,
         cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as shipped_eaches
 
     from shipment_lines
-    group by asin, {{ week_start('ship_date_utc') }}
+    group by account, asin, {{ week_start('ship_date_utc') }}
 
 ),
 
 joined as (
 
     select
+        past_weeks.account,
+        past_weeks.vendor_code,
         past_weeks.asin,
         past_weeks.week_start_date,
         past_weeks.forecast_generation_date,
@@ -80,13 +85,16 @@ joined as (
 
     from past_weeks
     left join ordered
-        on ordered.asin = past_weeks.asin
+        on ordered.account = past_weeks.account
+        and ordered.asin = past_weeks.asin
         and ordered.week_start_date = past_weeks.week_start_date
     left join shipped
-        on shipped.asin = past_weeks.asin
+        on shipped.account = past_weeks.account
+        and shipped.asin = past_weeks.asin
         and shipped.week_start_date = past_weeks.week_start_date
     left join received
-        on received.asin = past_weeks.asin
+        on received.account = past_weeks.account
+        and received.asin = past_weeks.asin
         and received.week_start_date = past_weeks.week_start_date
 
 ),
@@ -95,6 +103,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         asin,
         week_start_date,
         forecast_generation_date,

@@ -9,6 +9,8 @@ asin_weeks as (
 summed as (
 
     select
+        account,
+        max(vendor_code) as vendor_code,
         week_start_date,
         count(*) as asin_count,
         {{ to_money('sum(forecast_mean_units)') }} as forecast_mean_units,
@@ -22,13 +24,15 @@ summed as (
         cast(sum(case when is_within_p70_p90 then 1 else 0 end) as {{ dbt.type_bigint() }}) as within_p70_p90_count
 
     from asin_weeks
-    group by week_start_date
+    group by account, week_start_date
 
 ),
 
 final as (
 
     select
+        account,
+        vendor_code,
         week_start_date,
         asin_count,
         forecast_mean_units,

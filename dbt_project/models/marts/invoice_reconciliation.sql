@@ -30,6 +30,7 @@ joined as (
     from invoices
     left join invoice_documents
         on invoice_documents.business_id = invoices.invoice_id
+        and {{ belongs_to_account('invoice_documents.account', 'invoices.account') }}
 
 ),
 
@@ -37,6 +38,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         invoice_id,
         shipment_id,
         purchase_order_number,

@@ -53,6 +53,7 @@ invoiced as (
     -- Only invoices Amazon has taken (a transaction id, or a successful transaction) count
     -- as invoiced. Built, held and failed ones do not, and their lines get no row here.
     select
+        invoice_lines.account,
         invoice_lines.purchase_order_number,
         invoice_lines.item_sequence_number,
         cast(sum(invoice_lines.invoiced_eaches) as {{ dbt.type_bigint() }}) as invoiced_eaches,
@@ -61,9 +62,10 @@ invoiced as (
     from invoice_lines
     inner join ledger
         on ledger.business_id = invoice_lines.invoice_id
+        and {{ belongs_to_account('ledger.account', 'invoice_lines.account') }}
         and ledger.document_type = 'invoice'
         and ledger.ledger_state in ('accepted', 'success')
-    group by invoice_lines.purchase_order_number, invoice_lines.item_sequence_number
+    group by invoice_lines.account, invoice_lines.purchase_order_number, invoice_lines.item_sequence_number
 
 ),
 
@@ -77,10 +79,12 @@ joined as (
 
     from judged
     left join invoiced
-        on invoiced.purchase_order_number = judged.purchase_order_number
+        on invoiced.account = judged.account
+        and invoiced.purchase_order_number = judged.purchase_order_number
         and invoiced.item_sequence_number = judged.item_sequence_number
     left join catalogue
         on catalogue.asin = judged.asin
+        and {{ belongs_to_account('catalogue.account', 'judged.account') }}
 
 ),
 
@@ -145,6 +149,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         asin,

@@ -35,8 +35,14 @@ catalogue as (
 
 plan_start as (
 
-    select min(week_start_date) as first_week_start_date
+    -- Each account plans from its own first forecast week: a vendor code is its own business
+    -- with Amazon, with its own forecasts, inventory and orders.
+    select
+        account,
+        min(week_start_date) as first_week_start_date
+
     from forecasts
+    group by account
 
 ),
 
@@ -51,7 +57,8 @@ indexed_forecasts as (
         ) as week_index
 
     from forecasts
-    cross join plan_start
+    inner join plan_start
+        on plan_start.account = forecasts.account
     where forecasts.week_start_date >= plan_start.first_week_start_date
 
 ),
@@ -64,7 +71,10 @@ week_spine as (
 
 planned_asins as (
 
-    select distinct asin
+    select distinct
+        account,
+        max(vendor_code) over (partition by account) as vendor_code,
+        asin
     from indexed_forecasts
 
 ),
@@ -74,19 +84,22 @@ open_supply as (
     -- Eaches Amazon already has coming: accepted but not yet shipped or cancelled, and
     -- shipped but not yet received, on POs that are still open.
     select
+        account,
         asin,
         cast(sum(greatest(accepted_eaches - shipped_eaches - cancelled_eaches, 0)) as {{ dbt.type_bigint() }}) as open_po_eaches,
         cast(sum(greatest(shipped_eaches - received_eaches, 0)) as {{ dbt.type_bigint() }}) as inbound_eaches
 
     from purchase_order_lines
     where is_purchase_order_open
-    group by asin
+    group by account, asin
 
 ),
 
 asin_parameters as (
 
     select
+        planned_asins.account,
+        planned_asins.vendor_code,
         planned_asins.asin,
         coalesce(amazon_inventory.sellable_on_hand_inventory_units, 0) as amazon_sellable_on_hand_units,
         coalesce(open_supply.open_po_eaches, 0) as open_po_eaches,
@@ -98,10 +111,18 @@ asin_parameters as (
         cast({{ var('safety_weeks') | int }} as {{ dbt.type_bigint() }}) as safety_weeks
 
     from planned_asins
-    left join amazon_inventory on amazon_inventory.asin = planned_asins.asin
-    left join open_supply on open_supply.asin = planned_asins.asin
-    left join vendor_stock on vendor_stock.asin = planned_asins.asin
-    left join catalogue on catalogue.asin = planned_asins.asin
+    left join amazon_inventory
+        on amazon_inventory.account = planned_asins.account
+        and amazon_inventory.asin = planned_asins.asin
+    left join open_supply
+        on open_supply.account = planned_asins.account
+        and open_supply.asin = planned_asins.asin
+    left join vendor_stock
+        on vendor_stock.asin = planned_asins.asin
+        and {{ belongs_to_account('vendor_stock.account', 'planned_asins.account') }}
+    left join catalogue
+        on catalogue.asin = planned_asins.asin
+        and {{ belongs_to_account('catalogue.account', 'planned_asins.account') }}
 
 ),
 
@@ -119,7 +140,8 @@ plan_grid as (
 
     from asin_parameters
     cross join week_spine
-    cross join plan_start
+    inner join plan_start
+        on plan_start.account = asin_parameters.account
 
 ),
 
@@ -136,7 +158,8 @@ weekly_forecast as (
 
     from plan_grid
     left join indexed_forecasts
-        on indexed_forecasts.asin = plan_grid.asin
+        on indexed_forecasts.account = plan_grid.account
+        and indexed_forecasts.asin = plan_grid.asin
         and indexed_forecasts.week_index = plan_grid.week_index
 
 ),
@@ -147,6 +170,7 @@ cumulated as (
     -- shipment leaving this week must cover (lead time plus safety weeks). The second sum
     -- reads forecast weeks beyond the 26-week horizon when Amazon published them.
     select
+        weekly_forecast.account,
         weekly_forecast.asin,
         weekly_forecast.week_index,
         sum(
@@ -159,12 +183,13 @@ cumulated as (
 
     from weekly_forecast
     inner join indexed_forecasts
-        on indexed_forecasts.asin = weekly_forecast.asin
+        on indexed_forecasts.account = weekly_forecast.account
+        and indexed_forecasts.asin = weekly_forecast.asin
         and indexed_forecasts.week_index <= greatest(
             weekly_forecast.week_index + weekly_forecast.lead_time_weeks + weekly_forecast.safety_weeks - 1,
             weekly_forecast.week_index
         )
-    group by weekly_forecast.asin, weekly_forecast.week_index
+    group by weekly_forecast.account, weekly_forecast.asin, weekly_forecast.week_index
 
 ),
 
@@ -183,7 +208,8 @@ projected as (
 
     from weekly_forecast
     left join cumulated
-        on cumulated.asin = weekly_forecast.asin
+        on cumulated.account = weekly_forecast.account
+        and cumulated.asin = weekly_forecast.asin
         and cumulated.week_index = weekly_forecast.week_index
 
 ),
@@ -210,12 +236,13 @@ rounded as (
 per_asin as (
 
     select
+        account,
         asin,
         {{ to_money('sum(week_covered_fraction)') }} as weeks_of_cover,
         min(case when demand_through_week_units > supply_eaches then week_start_date end) as projected_stock_out_week
 
     from rounded
-    group by asin
+    group by account, asin
 
 ),
 
@@ -223,6 +250,8 @@ final as (
 
     select
         -- ids
+        rounded.account,
+        rounded.vendor_code,
         rounded.asin,
         rounded.week_start_date,
         rounded.week_index,
@@ -252,15 +281,17 @@ final as (
         per_asin.projected_stock_out_week,
         (
             rounded.required_through_week_eaches
-            - coalesce(lag(rounded.required_through_week_eaches) over (partition by rounded.asin order by rounded.week_index), 0)
+            - coalesce(lag(rounded.required_through_week_eaches) over (partition by rounded.account, rounded.asin order by rounded.week_index), 0)
         ) as recommended_ship_eaches,
         (
             rounded.required_through_week_cases
-            - coalesce(lag(rounded.required_through_week_cases) over (partition by rounded.asin order by rounded.week_index), 0)
+            - coalesce(lag(rounded.required_through_week_cases) over (partition by rounded.account, rounded.asin order by rounded.week_index), 0)
         ) as recommended_ship_cases
 
     from rounded
-    inner join per_asin on per_asin.asin = rounded.asin
+    inner join per_asin
+        on per_asin.account = rounded.account
+        and per_asin.asin = rounded.asin
 
 )
 

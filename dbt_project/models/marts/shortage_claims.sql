@@ -14,7 +14,7 @@ shipment_lines as (
 
 cartons as (
 
-    select * from {{ ref('stg_vendor__vendor_shipments') }}
+    select * from {{ ref('int_vendor_shipments_assigned') }}
 
 ),
 
@@ -36,6 +36,8 @@ claimed as (
     -- The line's cumulative receipt is allocated to its shipments oldest first, so the
     -- shortfall falls on the latest shipments. Each shipment claims what was not allocated.
     select
+        short_lines.account,
+        short_lines.vendor_code,
         short_lines.purchase_order_number,
         short_lines.item_sequence_number,
         shipment_lines.shipment_id,
@@ -58,7 +60,8 @@ claimed as (
 
     from short_lines
     inner join shipment_lines
-        on shipment_lines.purchase_order_number = short_lines.purchase_order_number
+        on shipment_lines.account = short_lines.account
+        and shipment_lines.purchase_order_number = short_lines.purchase_order_number
         and shipment_lines.item_sequence_number = short_lines.item_sequence_number
     where shipment_lines.shipped_eaches > shipment_lines.received_allocated_eaches
 
@@ -69,6 +72,7 @@ carton_evidence as (
     -- Only the cartons of claimed shipments, so the 1.7 million cartons of a large vendor
     -- are filtered before they are grouped.
     select
+        cartons.account,
         cartons.shipment_id,
         cartons.purchase_order_number,
         cartons.item_sequence_number,
@@ -80,10 +84,11 @@ carton_evidence as (
 
     from cartons
     inner join claimed
-        on claimed.shipment_id = cartons.shipment_id
+        on claimed.account = cartons.account
+        and claimed.shipment_id = cartons.shipment_id
         and claimed.purchase_order_number = cartons.purchase_order_number
         and claimed.item_sequence_number = cartons.item_sequence_number
-    group by cartons.shipment_id, cartons.purchase_order_number, cartons.item_sequence_number
+    group by cartons.account, cartons.shipment_id, cartons.purchase_order_number, cartons.item_sequence_number
 
 ),
 
@@ -91,6 +96,8 @@ final as (
 
     select
         -- ids
+        claimed.account,
+        claimed.vendor_code,
         claimed.purchase_order_number,
         claimed.item_sequence_number,
         claimed.shipment_id,
@@ -138,11 +145,13 @@ final as (
 
     from claimed
     left join carton_evidence
-        on carton_evidence.shipment_id = claimed.shipment_id
+        on carton_evidence.account = claimed.account
+        and carton_evidence.shipment_id = claimed.shipment_id
         and carton_evidence.purchase_order_number = claimed.purchase_order_number
         and carton_evidence.item_sequence_number = claimed.item_sequence_number
     left join invoice_lines
-        on invoice_lines.shipment_id = claimed.shipment_id
+        on invoice_lines.account = claimed.account
+        and invoice_lines.shipment_id = claimed.shipment_id
         and invoice_lines.purchase_order_number = claimed.purchase_order_number
         and invoice_lines.item_sequence_number = claimed.item_sequence_number
 

@@ -44,16 +44,20 @@ screened as (
     from new_purchase_order_lines
     left join catalogue
         on catalogue.asin = new_purchase_order_lines.asin
+        and {{ belongs_to_account('catalogue.account', 'new_purchase_order_lines.account') }}
     left join stock
         on stock.asin = new_purchase_order_lines.asin
+        and {{ belongs_to_account('stock.account', 'new_purchase_order_lines.account') }}
 
 ),
 
 allocation_queue as (
 
     -- Lines that draw on the vendor's stock: sellable ASINs that have a stock row, earliest
-    -- ship window first, then PO number and item sequence number.
+    -- ship window first, then PO number and item sequence number. Each account draws on its
+    -- own stock rows.
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         asin,
@@ -61,7 +65,7 @@ allocation_queue as (
         ordered_quantity_unit_size,
         stock_available_eaches,
         row_number() over (
-            partition by asin
+            partition by account, asin
             order by
                 ship_window_start nulls last,
                 purchase_order_number,
@@ -84,6 +88,7 @@ allocated as (
     -- eaches), up to what it ordered. What a line leaves, even less than one of its cases,
     -- passes to the next line.
     select
+        account,
         purchase_order_number,
         item_sequence_number,
         asin,
@@ -99,6 +104,7 @@ allocated as (
     union all
 
     select
+        allocation_queue.account,
         allocation_queue.purchase_order_number,
         allocation_queue.item_sequence_number,
         allocation_queue.asin,
@@ -117,7 +123,8 @@ allocated as (
 
     from allocated
     inner join allocation_queue
-        on allocation_queue.asin = allocated.asin
+        on allocation_queue.account = allocated.account
+        and allocation_queue.asin = allocated.asin
         and allocation_queue.allocation_rank = allocated.allocation_rank + 1
 
 ),
@@ -143,7 +150,8 @@ decided as (
 
     from screened
     left join allocated
-        on allocated.purchase_order_number = screened.purchase_order_number
+        on allocated.account = screened.account
+        and allocated.purchase_order_number = screened.purchase_order_number
         and allocated.item_sequence_number = screened.item_sequence_number
 
 ),
@@ -206,6 +214,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         purchase_order_number,
         item_sequence_number,
         acknowledgement_code,

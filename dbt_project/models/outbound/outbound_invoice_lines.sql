@@ -17,6 +17,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         invoice_id,
         invoice_line_number,
         purchase_order_number,

@@ -17,6 +17,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         invoice_id,
         'Invoice' as invoice_type,
         purchase_order_number,

@@ -8,7 +8,7 @@ shipment_lines as (
 
 shipments as (
 
-    select * from {{ ref('stg_vendor__vendor_shipments') }}
+    select * from {{ ref('int_vendor_shipments_assigned') }}
 
 ),
 
@@ -21,6 +21,7 @@ purchase_orders as (
 shipment_headers as (
 
     select
+        account,
         shipment_id,
         min(ship_date) as ship_date,
         max(shipment_type) as shipment_type,
@@ -31,34 +32,37 @@ shipment_headers as (
         max(ship_to_party_id) as ship_to_party_id
 
     from shipments
-    group by shipment_id
+    group by account, shipment_id
 
 ),
 
 shipment_parties as (
 
     select
+        shipment_lines.account,
         shipment_lines.shipment_id,
         max(purchase_orders.selling_party_id) as selling_party_id,
         count(distinct purchase_orders.selling_party_id) as selling_party_count
 
     from shipment_lines
     left join purchase_orders
-        on purchase_orders.purchase_order_number = shipment_lines.purchase_order_number
-    group by shipment_lines.shipment_id
+        on purchase_orders.account = shipment_lines.account
+        and purchase_orders.purchase_order_number = shipment_lines.purchase_order_number
+    group by shipment_lines.account, shipment_lines.shipment_id
 
 ),
 
 shipment_totals as (
 
     select
+        account,
         shipment_id,
         count(distinct carton_id) as carton_count,
         count(distinct pallet_id) as pallet_count,
         cast(sum(shipped_eaches) as {{ dbt.type_bigint() }}) as total_shipped_eaches
 
     from shipment_lines
-    group by shipment_id
+    group by account, shipment_id
 
 ),
 
@@ -66,6 +70,7 @@ final as (
 
     select
         -- ids
+        shipment_totals.account,
         shipment_totals.shipment_id,
         'Original' as shipment_confirmation_type,
         shipment_parties.selling_party_id,
@@ -86,8 +91,12 @@ final as (
         shipment_parties.selling_party_count
 
     from shipment_totals
-    inner join shipment_headers on shipment_headers.shipment_id = shipment_totals.shipment_id
-    inner join shipment_parties on shipment_parties.shipment_id = shipment_totals.shipment_id
+    inner join shipment_headers
+        on shipment_headers.account = shipment_totals.account
+        and shipment_headers.shipment_id = shipment_totals.shipment_id
+    inner join shipment_parties
+        on shipment_parties.account = shipment_totals.account
+        and shipment_parties.shipment_id = shipment_totals.shipment_id
 
 )
 

@@ -2,7 +2,7 @@ with
 
 shipments as (
 
-    select * from {{ ref('stg_vendor__vendor_shipments') }}
+    select * from {{ ref('int_vendor_shipments_assigned') }}
 
 ),
 
@@ -20,8 +20,12 @@ catalogue as (
 
 in_window as (
 
+    -- A carton whose account is unknown gets no ASN: it would go to Amazon with some
+    -- account's credentials. int_vendor_shipments_assigned warns about it.
     select * from shipments
-    where {{ is_in_outbound_window('ship_date_utc') }}
+    where
+        account is not null
+        and {{ is_in_outbound_window('ship_date_utc') }}
 
 ),
 
@@ -29,6 +33,8 @@ final as (
 
     select
         -- ids
+        in_window.account,
+        in_window.vendor_code,
         in_window.shipment_id,
         in_window.carton_id,
         in_window.purchase_order_number,
@@ -52,10 +58,12 @@ final as (
 
     from in_window
     left join purchase_order_lines
-        on purchase_order_lines.purchase_order_number = in_window.purchase_order_number
+        on purchase_order_lines.account = in_window.account
+        and purchase_order_lines.purchase_order_number = in_window.purchase_order_number
         and purchase_order_lines.item_sequence_number = in_window.item_sequence_number
     left join catalogue
         on catalogue.asin = coalesce(purchase_order_lines.amazon_product_identifier, in_window.asin)
+        and {{ belongs_to_account('catalogue.account', 'in_window.account') }}
 
 )
 

@@ -13,6 +13,7 @@ source as (
 
     {% if ledger_exists -%}
     select
+        {{ column_or_null(ledger, 'account') }} as account,
         document_id,
         document_type,
         business_id,
@@ -26,6 +27,7 @@ source as (
     from {{ ledger }}
     {%- else -%}
     select
+        cast(null as {{ dbt.type_string() }}) as account,
         cast(null as {{ dbt.type_string() }}) as document_id,
         cast(null as {{ dbt.type_string() }}) as document_type,
         cast(null as {{ dbt.type_string() }}) as business_id,
@@ -45,6 +47,7 @@ renamed as (
 
     select
         -- ids
+        cast(account as {{ dbt.type_string() }}) as account,
         cast(document_id as {{ dbt.type_string() }}) as document_id,
         lower(trim(document_type)) as document_type,
         cast(business_id as {{ dbt.type_string() }}) as business_id,

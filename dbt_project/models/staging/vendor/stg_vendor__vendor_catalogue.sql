@@ -10,6 +10,8 @@ renamed as (
 
     select
         -- ids
+        {{ inbox_account_column(source('vendor', 'vendor_catalogue'), 'account') }} as account,
+        {{ inbox_account_column(source('vendor', 'vendor_catalogue'), 'vendor_code') }} as vendor_code,
         cast(asin as {{ dbt.type_string() }}) as asin,
         cast(vendor_sku as {{ dbt.type_string() }}) as vendor_sku,
 

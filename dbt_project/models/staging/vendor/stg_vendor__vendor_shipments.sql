@@ -13,6 +13,8 @@ renamed as (
 
     select
         -- ids
+        {{ inbox_account_column(source('vendor', 'vendor_shipments'), 'account') }} as account,
+        {{ inbox_account_column(source('vendor', 'vendor_shipments'), 'vendor_code') }} as vendor_code,
         cast(shipment_id as {{ dbt.type_string() }}) as shipment_id,
         cast(carton_id as {{ dbt.type_string() }}) as carton_id,
         cast(purchase_order_number as {{ dbt.type_string() }}) as purchase_order_number,
@@ -46,6 +48,8 @@ renamed as (
 sized as (
 
     select
+        account,
+        vendor_code,
         shipment_id,
         carton_id,
         purchase_order_number,
@@ -74,6 +78,8 @@ final as (
 
     select
         -- ids
+        account,
+        vendor_code,
         shipment_id,
         carton_id,
         purchase_order_number,

@@ -10,6 +10,8 @@ renamed as (
 
     select
         -- ids
+        {{ inbox_account_column(source('vendor', 'vendor_stock'), 'account') }} as account,
+        {{ inbox_account_column(source('vendor', 'vendor_stock'), 'vendor_code') }} as vendor_code,
         cast(warehouse_code as {{ dbt.type_string() }}) as warehouse_code,
         cast(vendor_sku as {{ dbt.type_string() }}) as vendor_sku,
         cast(asin as {{ dbt.type_string() }}) as asin,
@@ -28,6 +30,8 @@ renamed as (
 final as (
 
     select
+        account,
+        vendor_code,
         warehouse_code,
         vendor_sku,
         asin,
