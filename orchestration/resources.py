@@ -33,9 +33,9 @@ class AcornResource(dg.ConfigurableResource):
             if len(settings.accounts) != 1:
                 names = ", ".join(item.name for item in settings.accounts)
                 raise dg.Failure(
-                    f"{len(settings.accounts)} vendor accounts are configured ({names}), and this step does not "
-                    "yet tell them apart, so it opens no API client rather than use one account's credentials "
-                    "for another account's data"
+                    f"{len(settings.accounts)} vendor accounts are configured ({names}), and no account was "
+                    "named, so no API client is opened rather than use one account's credentials for "
+                    "another account's data; pass the account's name"
                 )
             selected = settings.accounts[0]
         else:

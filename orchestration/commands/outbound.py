@@ -3,10 +3,14 @@
     acorn outbound [--state STATE]
     acorn outbound review DOCUMENT_ID --release|--retire [--note TEXT]
     acorn outbound alerts
+    acorn outbound assign-account NAME
 
 Releasing a `held` or `needs_review` document makes it `validated`; the next run sends it.
 Retiring a `held`, `needs_review` or `failure` document settles it without sending. Both are
 recorded in the ledger and its files with the note.
+
+`assign-account` records the vendor account of the documents a ledger recorded before it kept
+accounts. With several accounts, nothing is sent or polled until they have one.
 """
 
 import argparse
@@ -26,7 +30,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     outbound = subparsers.add_parser("outbound", help="list outbound documents by state, with their reasons")
     outbound.add_argument("--state", choices=STATES, help="only documents in this state (e.g. held, needs_review, failure)")
     outbound.set_defaults(handler=command_list)
-    actions = outbound.add_subparsers(dest="outbound_command", metavar="{review,alerts}")
+    actions = outbound.add_subparsers(dest="outbound_command", metavar="{review,alerts,assign-account}")
     review = actions.add_parser(
         "review",
         help="release or retire a held, needs_review or failed document",
@@ -49,11 +53,53 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         ),
     )
     alerts.set_defaults(handler=command_alerts)
+    assign = actions.add_parser(
+        "assign-account",
+        help="record the vendor account of the documents the ledger recorded without one",
+        description=(
+            "A ledger written while the installation had one account recorded no account with its "
+            "documents. Name the account that sent them; their ids stay as they are."
+        ),
+    )
+    assign.add_argument("account", help="the account's name in .dlt/config.toml")
+    assign.set_defaults(handler=command_assign_account)
     return outbound
 
 
 def command_list(args: argparse.Namespace) -> int:
     return list_documents(load_settings(), state=args.state)
+
+
+def command_assign_account(args: argparse.Namespace) -> int:
+    return assign_account(load_settings(), args.account)
+
+
+def assign_account(settings: Settings, account: str) -> int:
+    """Record `account` on the ledger's documents that have none; print how many."""
+    names = [item.name for item in settings.accounts]
+    if account not in names:
+        print(f"acorn: vendor account {account!r} is not configured; the accounts are: {', '.join(names)}", file=sys.stderr)
+        return 1
+    if not settings.warehouse_path.exists():
+        print(f"acorn: no warehouse at {settings.warehouse_path}; run 'acorn run' first", file=sys.stderr)
+        return 1
+    try:
+        con = duckdb.connect(str(settings.warehouse_path))
+    except duckdb.IOException as error:
+        print(
+            f"acorn: cannot open {settings.warehouse_path} for writing ({error}); "
+            "wait for the running pipeline to finish and try again",
+            file=sys.stderr,
+        )
+        return 1
+    with con:
+        con.execute("set TimeZone = 'UTC'")
+        if not _has_ledger(con):
+            print("0 documents without an account; the ledger is empty")
+            return 0
+        assigned = Ledger(con, settings.ledger_dir).assign_account(account)
+    print(f"{len(assigned)} documents without an account now belong to {account}")
+    return 0
 
 
 def command_review(args: argparse.Namespace) -> int:
@@ -80,7 +126,7 @@ def print_alerts(settings: Settings, outbound_settings: OutboundSettings, now: d
 
 
 def list_documents(settings: Settings, state: str | None = None) -> int:
-    """Print one line per document: id, state, transaction id, last change and reason."""
+    """Print one line per document: id, account, state, transaction id, last change and reason."""
     if not settings.warehouse_path.exists():
         print(f"no warehouse at {settings.warehouse_path}; run 'acorn run' first")
         return 1
@@ -89,22 +135,29 @@ def list_documents(settings: Settings, state: str | None = None) -> int:
         if not _has_ledger(con):
             print("0 documents")
             return 0
+        # A ledger written before documents recorded their account has no such column yet, and
+        # its documents belong to the only account.
+        only = settings.accounts[0].name if len(settings.accounts) == 1 else "(none)"
+        account = "account" if _has_account_column(con) else "null"
         query = (
-            "select document_id, state, coalesce(transaction_id, ''), coalesce(hold_reason, ''), "
-            "coalesce(errors, ''), updated_at from outbound.documents"
+            f"select document_id, coalesce({account}, ?), state, coalesce(transaction_id, ''), "
+            "coalesce(hold_reason, ''), coalesce(errors, ''), updated_at from outbound.documents"
         )
-        params = []
+        params = [only]
         if state:
             query += " where state = ?"
             params.append(state)
         rows = con.execute(query + " order by document_type, document_id", params).fetchall()
     if rows:
-        print(f"{'document':<45} {'state':<13} {'transaction':<52} {'updated (UTC)':<16} reason")
-    for document_id, document_state, transaction_id, hold_reason, errors, updated_at in rows:
+        print(f"{'document':<45} {'account':<16} {'state':<13} {'transaction':<52} {'updated (UTC)':<16} reason")
+    for document_id, document_account, document_state, transaction_id, hold_reason, errors, updated_at in rows:
         # A failed document may have been held and released before it was sent, so its reason
         # is Amazon's errors, not the old hold.
         reason = errors if document_state == "failure" else hold_reason
-        print(f"{document_id:<45} {document_state:<13} {transaction_id:<52} {updated_at:%Y-%m-%d %H:%M} {reason}")
+        print(
+            f"{document_id:<45} {document_account:<16} {document_state:<13} {transaction_id:<52} "
+            f"{updated_at:%Y-%m-%d %H:%M} {reason}"
+        )
     print(f"{len(rows)} documents")
     return 0
 
@@ -137,6 +190,14 @@ def review_document(settings: Settings, document_id: str, *, release: bool, note
     action = "released; the next run sends it" if release else "retired; it will not be sent"
     print(f"{entry.document_id} {action} (state {entry.state})")
     return 0
+
+
+def _has_account_column(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.columns "
+        "where table_schema = 'outbound' and table_name = 'documents' and column_name = 'account'"
+    ).fetchone()[0]
+    return found > 0
 
 
 def _has_ledger(con: duckdb.DuckDBPyConnection) -> bool:

@@ -11,13 +11,16 @@ from orchestration.outbound.alerts import outbound_alerts
 from orchestration.outbound.config import load_outbound_settings
 from orchestration.outbound.credit_notes import plan_credit_notes
 from orchestration.outbound.edi import EdiOutbox, Partners
-from orchestration.outbound.ledger import Ledger
+from orchestration.outbound.ledger import Ledger, LedgerError
 from orchestration.outbound.submit import (
     ACKNOWLEDGEMENT,
     CREDIT_NOTE,
     INVOICE,
     SHIPMENT_CONFIRMATION,
     DocumentKind,
+    OutboundSummary,
+    PlannedDocument,
+    PollSummary,
     plan_documents,
     poll_transactions,
     record_and_submit,
@@ -38,15 +41,17 @@ def _models(kind: DocumentKind) -> list[dg.AssetKey]:
 
 
 class LazyClient:
-    """Opens the API client on first use, so a step with nothing to send needs no credentials."""
+    """Opens the API client of one vendor account on first use, so a step with nothing to send
+    for that account needs no credentials of it."""
 
-    def __init__(self, acorn: AcornResource):
+    def __init__(self, acorn: AcornResource, account: str | None = None):
         self._acorn = acorn
+        self._account = account
         self._client = None
 
     def __getattr__(self, name: str):
         if self._client is None:
-            self._client = self._acorn.client()
+            self._client = self._acorn.client(self._account)
         return getattr(self._client, name)
 
     def __enter__(self) -> "LazyClient":
@@ -57,30 +62,81 @@ class LazyClient:
             self._client.close()
 
 
+def _open_ledger(con: duckdb.DuckDBPyConnection, settings, accounts: list[str]) -> Ledger:
+    con.execute("set TimeZone = 'UTC'")
+    ledger = Ledger(con, settings.ledger_dir)
+    try:
+        ledger.require_accounts_recorded(accounts)
+    except LedgerError as error:
+        raise dg.Failure(str(error)) from error
+    return ledger
+
+
+def _documents_by_account(planned: list[PlannedDocument], kind: DocumentKind, accounts: list[str]) -> dict[str, list]:
+    """Split the planned documents by vendor account; a document of an unknown account stops the step."""
+    by_account: dict[str, list[PlannedDocument]] = {account: [] for account in accounts}
+    for document in planned:
+        account = document.account or (accounts[0] if len(accounts) == 1 else None)
+        if account is None:
+            raise dg.Failure(
+                f"{document.document_id} names no vendor account and {len(accounts)} accounts are configured "
+                f"({', '.join(accounts)}); the {kind.name} rows it comes from need their account"
+            )
+        if account not in by_account:
+            raise dg.Failure(
+                f"{document.document_id} belongs to vendor account {account!r}, which .dlt/config.toml does not "
+                f"list (accounts: {', '.join(accounts)}); add the account back, or delete its rows, before sending"
+            )
+        by_account[account].append(document)
+    return by_account
+
+
 def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: DocumentKind) -> dg.MaterializeResult:
     settings = acorn.settings()
     outbound = load_outbound_settings(settings.home)
-    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as api_client:
-        client = api_client
-        if outbound.edi_outbox:
-            partners = Partners(outbound.edi_sender_id, outbound.edi_receiver_id, usage=outbound.edi_usage)
-            client = EdiOutbox(settings.data_dir / "outbox", partners)
-        con.execute("set TimeZone = 'UTC'")
-        ledger = Ledger(con, settings.ledger_dir)
+    accounts = [account.name for account in settings.accounts]
+    account_ids = len(accounts) > 1
+    summaries: dict[str, OutboundSummary] = {}
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        ledger = _open_ledger(con, settings, accounts)
         if kind is CREDIT_NOTE:
-            planned = plan_credit_notes(ledger, settings.inbox_dir, utc_now())
+            planned = plan_credit_notes(ledger, settings.inbox_dir, utc_now(), accounts=settings.accounts)
         else:
-            planned = plan_documents(con, kind, utc_now(), outbound, settings.inbox_dir)
-        summary = record_and_submit(ledger, client, kind, planned, on_event=context.log.info)
+            planned = plan_documents(
+                con, kind, utc_now(), outbound, settings.inbox_dir, account_ids=account_ids, accounts=settings.accounts
+            )
+        # Each account's documents go out with that account's client only.
+        for account, documents in _documents_by_account(planned, kind, accounts).items():
+            with LazyClient(acorn, account) as api_client:
+                client = api_client
+                if outbound.edi_outbox:
+                    partners = Partners(outbound.edi_sender_id, outbound.edi_receiver_id, usage=outbound.edi_usage)
+                    client = EdiOutbox(settings.data_dir / "outbox", partners)
+                summaries[account] = record_and_submit(
+                    ledger, client, kind, documents, on_event=context.log.info, account=account
+                )
         counts = ledger.counts_by_state().get(kind.name, {})
+    summary = _sum(kind, summaries.values())
     context.log.info(
         f"{kind.name}: {summary.planned} in the outbound models, {summary.built} new, "
         f"{summary.submitted} submitted, {summary.held} held, {summary.already_in_ledger} already in the ledger"
     )
     metadata = {**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)}
+    if account_ids:
+        metadata["by_account"] = dg.MetadataValue.json({account: item.as_metadata() for account, item in summaries.items()})
     if summary.held_reasons:
         metadata["held_reasons"] = dg.MetadataValue.json(summary.held_reasons)
     return dg.MaterializeResult(asset_key=context.asset_key, metadata=metadata)
+
+
+def _sum(kind: DocumentKind, summaries) -> OutboundSummary:
+    total = OutboundSummary(kind=kind.name)
+    for summary in summaries:
+        for name in ("planned", "already_in_ledger", "built", "held", "submitted", "rejected", "needs_review", "rebuilt"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+        total.recovered += summary.recovered
+        total.held_reasons.update(summary.held_reasons)
+    return total
 
 
 @dg.asset(key=ACKNOWLEDGEMENTS, deps=_models(ACKNOWLEDGEMENT), group_name="outbound", kinds={"python", "duckdb"}, pool=POOL)
@@ -123,21 +179,34 @@ def credit_notes(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.
 def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.MaterializeResult:
     """The verdict of every submitted document, polled from Amazon's transaction status API."""
     settings = acorn.settings()
-    with duckdb.connect(str(settings.warehouse_path)) as con, LazyClient(acorn) as client:
-        con.execute("set TimeZone = 'UTC'")
-        ledger = Ledger(con, settings.ledger_dir)
-        summary = poll_transactions(
-            ledger,
-            client,
-            deadline_seconds=settings.poll_seconds,
-            on_event=context.log.info,
-            review_after=load_outbound_settings(settings.home).processing_review_age,
-        )
+    accounts = [account.name for account in settings.accounts]
+    summaries: dict[str, PollSummary] = {}
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        ledger = _open_ledger(con, settings, accounts)
+        # Each account's transactions are read with its own client: another account's token
+        # cannot see them.
+        for account in accounts:
+            with LazyClient(acorn, account) as client:
+                summaries[account] = poll_transactions(
+                    ledger,
+                    client,
+                    deadline_seconds=settings.poll_seconds,
+                    on_event=context.log.info,
+                    review_after=load_outbound_settings(settings.home).processing_review_age,
+                    account=account,
+                )
         counts = ledger.counts_by_state()
+    summary = PollSummary()
+    for item in summaries.values():
+        for name, value in vars(item).items():
+            setattr(summary, name, getattr(summary, name) + value)
     context.log.info(
         f"transactions: {summary.success} Success, {summary.failure} Failure, {summary.still_processing} still Processing"
     )
-    return dg.MaterializeResult(metadata={**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)})
+    metadata = {**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)}
+    if len(accounts) > 1:
+        metadata["by_account"] = dg.MetadataValue.json({account: item.as_metadata() for account, item in summaries.items()})
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.sensor(

@@ -99,10 +99,13 @@ def _asn_deadlines(con: duckdb.DuckDBPyConnection, settings: OutboundSettings, n
     params: list = [window_start, now - settings.asn_limit]
     if has_ledger:
         # The message names the state of the original ASN. Any settled ASN of the shipment, a Replace included, clears the alert.
+        # NOTE: shipments and ASNs are matched on the shipment id alone, so when two vendor
+        # accounts use one shipment id, one account's settled ASN clears the other's alert.
         query = (
             f"with shipments as ({shipments}) "
             "select shipments.*, asn.state from shipments "
-            "left join outbound.documents as asn on asn.document_id = 'shipment_confirmation:' || shipments.shipment_id "
+            "left join outbound.documents as asn on asn.document_type = 'shipment_confirmation' "
+            "and asn.business_id = shipments.shipment_id and asn.document_id not like '%:replace:%' "
             "where not exists (select 1 from outbound.documents as settled "
             "where settled.document_type = 'shipment_confirmation' and settled.business_id = shipments.shipment_id "
             f"and settled.state in ({', '.join('?' for _ in ASN_SETTLED_STATES)}))"

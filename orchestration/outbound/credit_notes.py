@@ -25,13 +25,14 @@ is held with the reason, and the others still go.
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from orchestration.outbound import payloads
+from orchestration.inbox_accounts import InboxAccountError, InboxAccounts
 from orchestration.outbound.ledger import Ledger, LedgerEntry
 from orchestration.outbound.models import CENT, PayloadInvalid, format_money
 from orchestration.outbound.submit import PlannedDocument
@@ -100,6 +101,8 @@ class CreditNoteRow:
     returns_reference_number: str | None
     goods_return_date: date | None
     problems: tuple[str, ...] = ()
+    # The vendor account the credit note goes to Amazon for; None when no accounts were given.
+    account: str | None = None
 
     @property
     def eaches(self) -> int:
@@ -110,10 +113,12 @@ class CreditNoteRow:
         return self.eaches * (self.unit_cost or Decimal(0))
 
 
-def read_credit_notes(path: Path) -> dict[str, list[CreditNoteRow]]:
+def read_credit_notes(path: Path, accounts: InboxAccounts | None = None) -> dict[str, list[CreditNoteRow]]:
     """Read the rows of each credit note, in file order; no file means no credit notes.
 
-    Raise CreditNoteFileError when the header lacks a column or a row lacks its credit note number.
+    With `accounts`, each row takes its account from an `account` or `vendor_code` column
+    (see inbox_accounts). Raise CreditNoteFileError when the header lacks a column, or names no
+    account while several are configured, or a row lacks its credit note number.
     """
     path = Path(path)
     if not path.exists():
@@ -127,6 +132,11 @@ def read_credit_notes(path: Path) -> dict[str, list[CreditNoteRow]]:
                 f"{path} lacks the columns {', '.join(missing)}; its header must be {','.join(COLUMNS)}"
                 f" (and may add {','.join(RETURNS_COLUMNS)})"
             )
+        if accounts is not None:
+            try:
+                accounts.check_header(str(path), header)
+            except InboxAccountError as error:
+                raise CreditNoteFileError(str(error)) from error
         notes: dict[str, list[CreditNoteRow]] = {}
         for row_number, raw in enumerate(reader, start=2):
             cells = {(name or "").strip(): (value or "").strip() for name, value in raw.items() if isinstance(value, str)}
@@ -138,6 +148,10 @@ def read_credit_notes(path: Path) -> dict[str, list[CreditNoteRow]]:
                     f"{path} row {row_number} has no credit_note_number; give every row the number of its credit note"
                 )
             row = _row(row_number, cells)
+            if accounts is not None:
+                account, problem = accounts.of_row(cells)
+                problems = row.problems + ((problem,) if problem else ())
+                row = replace(row, account=account, problems=problems)
             notes.setdefault(row.credit_note_number, []).append(row)
     return notes
 
@@ -237,22 +251,51 @@ def _date(text: str, column: str, problems: list[str], optional: bool = False) -
 # --- planning ----------------------------------------------------------------------------
 
 
-def plan_credit_notes(ledger: Ledger, inbox_dir: Path, now: datetime) -> list[PlannedDocument]:
+def plan_credit_notes(ledger: Ledger, inbox_dir: Path, now: datetime, accounts=None) -> list[PlannedDocument]:
     """Build the payload of every credit note in the inbox file, with the reasons to hold it.
 
-    Raise CreditNoteFileError when the file lacks a required column or a row lacks its number.
+    `accounts` (the configured `Account`s) gives each credit note its vendor account, whose
+    invoices it may credit. Raise CreditNoteFileError when the file lacks a required column,
+    names no account while several are configured, or a row lacks its number.
     """
-    notes = read_credit_notes(Path(inbox_dir) / FILE_NAME)
+    inbox_accounts = InboxAccounts.of(accounts) if accounts else None
+    account_ids = inbox_accounts is not None and len(inbox_accounts.names) > 1
+    notes = read_credit_notes(Path(inbox_dir) / FILE_NAME, inbox_accounts)
     credited = _credited_by_ledger(ledger)
+    # Two accounts may have invoices of the same number, so only a credit note's own account's
+    # earlier credit notes count against it. One recorded without an account belongs to the only one.
+    owners = {entry.document_id: entry.account for entry in ledger.entries(document_type=CREDIT_NOTE)}
     planned = []
     for number, rows in notes.items():
-        document_id = payloads.document_id(CREDIT_NOTE, number)
-        earlier = _totals(credits for other, credits in credited.items() if other != document_id)
+        account = rows[0].account
+        document_id = payloads.document_id(CREDIT_NOTE, number, account if account_ids else None)
+        existing = _credit_note(ledger, account, number)
+        if existing is not None:
+            document_id = existing.document_id
+        earlier = _totals(
+            credits
+            for other, credits in credited.items()
+            if other != document_id and owners.get(other) in (None, account)
+        )
         payload, reasons, credits = _plan_one(ledger, number, rows, earlier, now)
         if not reasons:
             credited[document_id] = credits
-        planned.append(PlannedDocument(document_id, number, payload, reasons))
+            owners[document_id] = account
+        planned.append(PlannedDocument(document_id, number, payload, reasons, account=account))
     return planned
+
+
+def _credit_note(ledger: Ledger, account: str | None, number: str) -> LedgerEntry | None:
+    if account is None:
+        return ledger.get(payloads.document_id(CREDIT_NOTE, number))
+    return ledger.find(account, CREDIT_NOTE, number)
+
+
+def _invoice(ledger: Ledger, account: str | None, number: str) -> LedgerEntry | None:
+    """Return the ledger's invoice of this number, of `account` when the row names one."""
+    if account is None:
+        return ledger.get(payloads.document_id("invoice", number))
+    return ledger.find(account, "invoice", number)
 
 
 def _plan_one(
@@ -270,9 +313,14 @@ def _plan_one(
         return {"invalid": "; ".join(reasons)}, reasons, {}
 
     first = rows[0]
-    if ledger.get(payloads.document_id("invoice", number)) is not None:
+    accounts = {row.account for row in rows}
+    if len(accounts) > 1:
+        listed = ", ".join(sorted(str(account) for account in accounts))
+        reasons.append(f"{label}: its rows name several accounts ({listed}); one credit note has one account")
+        return {"invalid": "; ".join(reasons)}, reasons, {}
+    if _invoice(ledger, first.account, number) is not None:
         reasons.append(f"{label}: {number} is already the id of an invoice; give the credit note a number of its own")
-    original = ledger.get(payloads.document_id("invoice", first.original_invoice_number))
+    original = _invoice(ledger, first.account, first.original_invoice_number)
     if original is None:
         reasons.append(
             f"{label}: invoice {first.original_invoice_number} is not in the ledger; a credit note refers to an invoice acorn sent"

@@ -12,12 +12,17 @@ line may have one row per acknowledgement code, for example part accepted and pa
 `acknowledged_quantity` is in the unit the line was ordered in (cases or eaches). A rejection
 needs one of Amazon's reasons. An invalid row puts the acknowledgement of its PO on hold, and the
 hold reason names the row, so the planner can fix the file; the next run then rebuilds it.
+
+With several vendor accounts the file names each row's account in an `account` or
+`vendor_code` column (see inbox_accounts), because two accounts may have POs of one number.
 """
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from orchestration.inbox_accounts import InboxAccountError, InboxAccounts
 
 FILE_NAME = "acknowledgement_decisions.csv"
 COLUMNS = (
@@ -42,10 +47,15 @@ class Decision:
     quantity: int | None
     reason: str | None
     problems: tuple[str, ...] = ()
+    # The vendor account of the row's PO; None when read without accounts.
+    account: str | None = None
 
 
-def read_decisions(path: Path) -> dict[tuple[str, str], list[Decision]]:
-    """Read the decisions by (PO number, item sequence number), in file order; no file means no decisions."""
+def read_decisions(path: Path, accounts: InboxAccounts | None = None) -> dict[tuple[str, str], list[Decision]]:
+    """Read the decisions by (PO number, item sequence number), in file order; no file means no decisions.
+
+    With `accounts`, each decision records the account its row names.
+    """
     path = Path(path)
     if not path.exists():
         return {}
@@ -54,16 +64,31 @@ def read_decisions(path: Path) -> dict[tuple[str, str], list[Decision]]:
         missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
         if missing:
             raise DecisionFileError(f"{path} lacks the columns {', '.join(missing)}; its header must be {','.join(COLUMNS)}")
+        if accounts is not None:
+            try:
+                accounts.check_header(str(path), reader.fieldnames or [])
+            except InboxAccountError as error:
+                raise DecisionFileError(str(error)) from error
         decisions: dict[tuple[str, str], list[Decision]] = {}
         for row_number, row in enumerate(reader, start=2):
             key = (row["purchase_order_number"].strip(), row["item_sequence_number"].strip().lstrip("0") or "0")
             decision = _decision(row_number, row)
-            earlier = next((other for other in decisions.get(key, []) if other.code == decision.code), None)
+            if accounts is not None:
+                account, problem = accounts.of_row(row)
+                decision = replace(decision, account=account, problems=decision.problems + ((problem,) if problem else ()))
+            earlier = next(
+                (
+                    other
+                    for other in decisions.get(key, [])
+                    if other.code == decision.code and other.account == decision.account
+                ),
+                None,
+            )
             if earlier is not None:
-                decision = Decision(
-                    row_number, decision.code, decision.quantity, decision.reason,
-                    (*decision.problems, f"repeats the line and acknowledgement_code of row {earlier.row_number}"),
-                )  # fmt: skip
+                decision = replace(
+                    decision,
+                    problems=(*decision.problems, f"repeats the line and acknowledgement_code of row {earlier.row_number}"),
+                )
             decisions.setdefault(key, []).append(decision)
     return decisions
 
@@ -86,14 +111,24 @@ def _decision(row_number: int, row: dict) -> Decision:
 
 
 def apply_decisions(
-    po_number: str, lines: Sequence[dict], decisions: dict[tuple[str, str], list[Decision]], file_name: str = FILE_NAME
+    po_number: str,
+    lines: Sequence[dict],
+    decisions: dict[tuple[str, str], list[Decision]],
+    file_name: str = FILE_NAME,
+    account: str | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Return the PO's acknowledgement rows with the planner's decisions, and why to hold it.
 
     The model's rows of a decided line are replaced by one row per decision. Each new row
     keeps the scheduled dates of the model's row with the same code, or else of the line's
-    first row.
+    first row. With `account`, only decisions of that account (or read without accounts) apply.
     """
+    if account is not None:
+        decisions = {
+            key: kept
+            for key, line_decisions in decisions.items()
+            if (kept := [decision for decision in line_decisions if decision.account in (None, account)])
+        }
     rows_by_line: dict[tuple[str, str], list[dict]] = {}
     for line in lines:
         key = (po_number, str(line["item_sequence_number"]).lstrip("0") or "0")

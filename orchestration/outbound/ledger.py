@@ -5,6 +5,14 @@ ledger is the record. It lives in the warehouse (`outbound.documents`, `outbound
 and every state change is also appended to a JSON Lines file under the ledger folder, so losing
 the warehouse file loses no record of what was sent.
 
+Each document belongs to one vendor account (`account`), whose client sends and polls it. Its id
+is `<document_type>:<business_id>` while one account is configured, and
+`<account>/<document_type>:<business_id>` with several, because two accounts may use the same
+PO number, shipment id or invoice number. A document is found by its account and either form,
+so an id recorded under one account keeps working after a second account is added. Documents
+recorded before the ledger kept accounts have a null account: they belong to the only account,
+and with several accounts nothing is sent until `assign_account` names theirs.
+
 A document id is submitted at most once. The state `submitting` is written (and the file line
 flushed to disk) before the POST; a process that dies before it records the transaction id
 leaves the document in `submitting`, and the next run turns that into `needs_review` instead of
@@ -62,8 +70,12 @@ create table if not exists outbound.documents (
     transaction_status varchar,
     errors varchar,
     created_at timestamptz not null,
-    updated_at timestamptz not null
+    updated_at timestamptz not null,
+    account varchar
 );
+-- A ledger written before documents recorded their account lacks the column; its rows keep
+-- a null account (see assign_account).
+alter table outbound.documents add column if not exists account varchar;
 create table if not exists outbound.document_events (
     document_id varchar not null,
     state varchar not null,
@@ -82,6 +94,16 @@ class LedgerError(RuntimeError):
     """A ledger operation that would break the exactly-once rules."""
 
 
+def plain_document_id(document_type: str, business_id: str) -> str:
+    """Return the id a document has while one account is configured, `<document_type>:<business_id>`."""
+    return f"{document_type}:{business_id}"
+
+
+def account_document_id(account: str, document_type: str, business_id: str) -> str:
+    """Return the id a document has with several accounts, `<account>/<document_type>:<business_id>`."""
+    return f"{account}/{plain_document_id(document_type, business_id)}"
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     document_id: str
@@ -96,6 +118,7 @@ class LedgerEntry:
     errors: list | None
     created_at: datetime
     updated_at: datetime
+    account: str | None = None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,9 +145,69 @@ class Ledger:
         columns = [description[0] for description in self.con.description]
         return _entry(dict(zip(columns, row, strict=True)))
 
-    def entries(self, state: str | None = None, document_type: str | None = None) -> list[LedgerEntry]:
+    def find(self, account: str, document_type: str, business_id: str) -> LedgerEntry | None:
+        """Return `account`'s document of this type and business id, under either form of its id.
+
+        A document recorded without an account belongs to the only account, so it is found too;
+        with several accounts, `unassigned_count` must be 0 before documents are looked up.
+        """
+        ids = [plain_document_id(document_type, business_id), account_document_id(account, document_type, business_id)]
+        cursor = self.con.execute(
+            "select * from outbound.documents where document_id in (?, ?) and (account = ? or account is null) "
+            "order by account nulls last, document_id",
+            [*ids, account],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        columns = [description[0] for description in cursor.description]
+        return _entry(dict(zip(columns, row, strict=True)))
+
+    def unassigned_count(self) -> int:
+        """Return how many documents were recorded before the ledger kept their account."""
+        return self.con.execute("select count(*) from outbound.documents where account is null").fetchone()[0]
+
+    def require_accounts_recorded(self, accounts: list[str]) -> None:
+        """Raise LedgerError when several accounts are configured and a document has no account."""
+        unassigned = self.unassigned_count()
+        if len(accounts) > 1 and unassigned:
+            raise LedgerError(
+                f"the outbound ledger has {unassigned} documents recorded without a vendor account, from when "
+                f"this installation had one account, and {len(accounts)} accounts are configured "
+                f"({', '.join(accounts)}); run 'acorn outbound assign-account NAME' with the account that sent "
+                "them, so that no account sends or polls another account's documents"
+            )
+
+    def assign_account(self, account: str) -> list[str]:
+        """Record `account` on every document recorded without one; return their ids.
+
+        Their ids stay as they are, so files, alerts and reviews that name them keep working.
+        """
+        unassigned = [
+            row[0]
+            for row in self.con.execute(
+                "select document_id from outbound.documents where account is null order by document_id"
+            ).fetchall()
+        ]
+        now = _now()
+        for document_id in unassigned:
+            self.con.execute(
+                "update outbound.documents set account = ?, updated_at = ? where document_id = ?",
+                [account, now, document_id],
+            )
+            entry = self.get(document_id)
+            self._event(document_id, entry.state, f"vendor account recorded as {account}", now)
+        return unassigned
+
+    def entries(
+        self, state: str | None = None, document_type: str | None = None, account: str | None = None
+    ) -> list[LedgerEntry]:
+        """Return the documents in a state, of a type and of an account (with those recorded without one)."""
         query = "select * from outbound.documents where 1 = 1"
         params: list = []
+        if account is not None:
+            query += " and (account = ? or account is null)"
+            params.append(account)
         if state is not None:
             query += " and state = ?"
             params.append(state)
@@ -153,13 +236,22 @@ class Ledger:
 
     # Writing
 
-    def record_built(self, document_id: str, document_type: str, business_id: str, payload: dict, sha256: str) -> None:
+    def record_built(
+        self,
+        document_id: str,
+        document_type: str,
+        business_id: str,
+        payload: dict,
+        sha256: str,
+        account: str | None = None,
+    ) -> None:
         if self.get(document_id) is not None:
             raise LedgerError(f"document {document_id} is already in the ledger; a document is built once")
         now = _now()
         self.con.execute(
-            "insert into outbound.documents values (?, ?, ?, ?, ?, 'built', null, null, null, null, ?, ?)",
-            [document_id, document_type, business_id, sha256, _dumps(payload), now, now],
+            "insert into outbound.documents (document_id, document_type, business_id, payload_sha256, payload, state, "
+            "created_at, updated_at, account) values (?, ?, ?, ?, ?, 'built', ?, ?, ?)",
+            [document_id, document_type, business_id, sha256, _dumps(payload), now, now, account],
         )
         self._event(document_id, "built", f"{document_type} {business_id} sha256={sha256}", now, payload)
 
@@ -223,9 +315,9 @@ class Ledger:
         }
         self._event(document_id, state, detail, now, extra=extra)
 
-    def recover_interrupted(self) -> list[str]:
-        """Move documents left in `submitting` by a dead process to `needs_review`."""
-        stranded = [entry.document_id for entry in self.entries(state="submitting")]
+    def recover_interrupted(self, account: str | None = None) -> list[str]:
+        """Move documents (of `account`, or all) left in `submitting` by a dead process to `needs_review`."""
+        stranded = [entry.document_id for entry in self.entries(state="submitting", account=account)]
         for document_id in stranded:
             self.transition(
                 document_id,
@@ -289,6 +381,12 @@ class Ledger:
             "insert into outbound.document_events values (?, ?, ?, ?)", [document_id, state, detail, at]
         )
         record = {"at": at.isoformat(), "document_id": document_id, "state": state, "detail": detail}
+        # Each line names the document's account, so the files alone tell the accounts apart.
+        account = self.con.execute(
+            "select account from outbound.documents where document_id = ?", [document_id]
+        ).fetchone()
+        if account is not None and account[0] is not None:
+            record["account"] = account[0]
         if payload is not None:
             record["payload"] = payload
         if extra:
@@ -323,6 +421,7 @@ def _entry(row: dict) -> LedgerEntry:
         errors=None if row["errors"] is None else json.loads(row["errors"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        account=row.get("account"),
     )
 
 

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from expectations.gs1 import gs1_check_digit, is_sscc_format, is_valid_sscc
+from orchestration.outbound.ledger import account_document_id, plain_document_id
 from orchestration.outbound.models import (
     CENT,
     PayloadInvalid,
@@ -69,11 +70,14 @@ def business_id(kind: str, row: Row) -> str:
     return str(value)
 
 
-def document_id(kind: str, business_id: str) -> str:
-    """Return the ledger's idempotency key for a document, `<kind>:<business id>`."""
+def document_id(kind: str, business_id: str, account: str | None = None) -> str:
+    """Return the ledger's idempotency key for a document: `<kind>:<business id>`, or
+    `<account>/<kind>:<business id>` when `account` is given (several accounts are configured)."""
     if kind not in BUSINESS_ID_COLUMNS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {', '.join(DOCUMENT_KINDS)}")
-    return f"{kind}:{business_id}"
+    if account is None:
+        return plain_document_id(kind, business_id)
+    return account_document_id(account, kind, business_id)
 
 
 def canonical_json(payload: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ seen are built; only `validated` documents are sent.
 import copy
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from orchestration.outbound.config import OutboundSettings
 from orchestration.outbound.decisions import FILE_NAME as DECISIONS_FILE
 from orchestration.outbound.decisions import DecisionFileError, apply_decisions, read_decisions
 from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
+from orchestration.inbox_accounts import InboxAccounts
 from orchestration.outbound.ledger import Ledger
 from orchestration.outbound.models import PayloadInvalid
 from sources.clock import utc_now
@@ -75,6 +76,9 @@ class PlannedDocument:
     business_id: str
     payload: dict
     hold_reasons: list[str] = field(default_factory=list)
+    # The vendor account whose client sends the document; None for rows without an account
+    # column, which belong to the only account.
+    account: str | None = None
 
 
 @dataclass
@@ -105,14 +109,18 @@ class OutboundSummary:
         }
 
 
-def read_rows(con: duckdb.DuckDBPyConnection, table: str, key_column: str) -> dict[str, list[dict]]:
-    """Group a model's rows by document key, in a stable order."""
+def read_rows(con: duckdb.DuckDBPyConnection, table: str, key_column: str) -> dict[tuple[str | None, str], list[dict]]:
+    """Group a model's rows by account and document key, in a stable order.
+
+    Two accounts may use the same key (a PO number, a shipment id), so the account is part of
+    the group. A table without an account column gives None as every row's account.
+    """
     cursor = con.execute(f"select * from {table} order by all")
     columns = [description[0] for description in cursor.description]
-    grouped: dict[str, list[dict]] = {}
+    grouped: dict[tuple[str | None, str], list[dict]] = {}
     for row in cursor.fetchall():
         record = dict(zip(columns, row, strict=True))
-        grouped.setdefault(str(record[key_column]), []).append(record)
+        grouped.setdefault((record.get("account"), str(record[key_column])), []).append(record)
     return grouped
 
 
@@ -122,11 +130,15 @@ def plan_documents(
     now: datetime,
     settings: OutboundSettings | None = None,
     inbox_dir: Path | None = None,
+    account_ids: bool = False,
+    accounts: Sequence | None = None,
 ) -> list[PlannedDocument]:
     """Build the payload of every document the outbound models describe, with its hold reasons.
 
     `settings` gives the invoices' remit-to party and tax, charge and allowance types;
     `inbox_dir` contains the planner's acknowledgement decisions (see `decisions`).
+    `account_ids` (several accounts configured) starts each new document id with its account.
+    `accounts` (the configured `Account`s) gives each decision in the inbox file its account.
     """
     if kind.lines_table is None:
         raise ValueError(f"{kind.name} documents are planned from an inbox file, not from the outbound models")
@@ -136,17 +148,17 @@ def plan_documents(
     decisions, file_problem = {}, None
     if kind is ACKNOWLEDGEMENT and inbox_dir is not None:
         try:
-            decisions = read_decisions(Path(inbox_dir) / DECISIONS_FILE)
+            decisions = read_decisions(Path(inbox_dir) / DECISIONS_FILE, InboxAccounts.of(accounts) if accounts else None)
         except DecisionFileError as error:
             file_problem = str(error)
     planned = []
-    for key in sorted(set(lines_by_key) | set(headers)):
-        lines = lines_by_key.get(key, [])
-        header = headers.get(key, [None])[0]
-        document_id = payloads.document_id(kind.name, key)
+    for account, key in sorted(set(lines_by_key) | set(headers), key=lambda group: (group[0] or "", group[1])):
+        lines = lines_by_key.get((account, key), [])
+        header = headers.get((account, key), [None])[0]
+        document_id = payloads.document_id(kind.name, key, account if account_ids and account else None)
         early_reasons = []
         if kind is ACKNOWLEDGEMENT:
-            lines, early_reasons = apply_decisions(key, lines, decisions)
+            lines, early_reasons = apply_decisions(key, lines, decisions, account=account)
             if file_problem:
                 early_reasons.append(file_problem)
         try:
@@ -154,7 +166,13 @@ def plan_documents(
         except PayloadInvalid as error:
             payload, reasons = {"invalid": str(error)}, [f"payload does not match Amazon's model: {error}"]
         planned.append(
-            PlannedDocument(document_id=document_id, business_id=key, payload=payload, hold_reasons=early_reasons + reasons)
+            PlannedDocument(
+                document_id=document_id,
+                business_id=key,
+                payload=payload,
+                hold_reasons=early_reasons + reasons,
+                account=account,
+            )
         )
     return planned
 
@@ -203,16 +221,36 @@ def record_and_submit(
     kind: DocumentKind,
     planned: Iterable[PlannedDocument],
     on_event: Callable[[str], None] = log.info,
+    account: str | None = None,
 ) -> OutboundSummary:
-    """Record new documents, hold the ones that break a rule and send each of the rest at most once."""
+    """Record new documents, hold the ones that break a rule and send each of the rest at most once.
+
+    `client` belongs to `account`, and `planned` holds that account's documents only. A
+    document is found in the ledger by its account, type and business id, under either form of
+    its id, so one recorded before a second account was added is not built again. Without an
+    account (tests, and callers that predate accounts), every document in the ledger is the
+    client's.
+    """
     summary = OutboundSummary(kind=kind.name)
-    summary.recovered = ledger.recover_interrupted()
+    summary.recovered = ledger.recover_interrupted(account)
     for document_id in summary.recovered:
         on_event(f"{document_id} was left in submitting by an earlier run; moved to needs_review")
 
     for document in planned:
         summary.planned += 1
-        entry = ledger.get(document.document_id)
+        if document.account is not None and account is not None and document.account != account:
+            raise ValueError(
+                f"{document.document_id} belongs to vendor account {document.account!r}, but this client is "
+                f"account {account!r}'s; pass each account's documents with its own client"
+            )
+        owner = document.account or account
+        if owner is None:
+            entry = ledger.get(document.document_id)
+        else:
+            entry = ledger.find(owner, kind.name, document.business_id)
+        if entry is not None and entry.document_id != document.document_id:
+            # Recorded under the other form of its id; that id stays the document's.
+            document.document_id = entry.document_id
         if entry is None:
             ledger.record_built(
                 document.document_id,
@@ -220,6 +258,7 @@ def record_and_submit(
                 document.business_id,
                 document.payload,
                 payloads.payload_sha256(document.payload),
+                account=owner,
             )
             summary.built += 1
             if document.hold_reasons:
@@ -250,7 +289,7 @@ def record_and_submit(
     # Documents a person released (`acorn outbound review ID --release`) that the outbound
     # models no longer list, for example an ASN older than the sending window. Every planned
     # document has left `validated` by now.
-    for entry in ledger.entries(state="validated", document_type=kind.name):
+    for entry in ledger.entries(state="validated", document_type=kind.name, account=account):
         _submit(ledger, client, kind, entry.document_id, summary, on_event)
     return summary
 
@@ -276,7 +315,9 @@ def _hold_replacement(ledger: Ledger, sent, document: PlannedDocument, summary: 
         f"shipment {sent.business_id} changed after its ASN {sent.document_id} was sent; release this "
         "Replace ASN to correct it at Amazon, or retire it"
     )
-    ledger.record_built(document_id, sent.document_type, sent.business_id, payload, payloads.payload_sha256(payload))
+    ledger.record_built(
+        document_id, sent.document_type, sent.business_id, payload, payloads.payload_sha256(payload), account=sent.account or document.account
+    )
     ledger.transition(document_id, "held", reason, hold_reason=reason)
     summary.built += 1
     summary.held += 1
@@ -365,8 +406,12 @@ def poll_transactions(
     on_event: Callable[[str], None] = log.info,
     review_after: timedelta | None = None,
     now: Callable[[], datetime] | None = None,
+    account: str | None = None,
 ) -> PollSummary:
     """Poll every accepted document until Amazon gives a verdict or the deadline passes.
+
+    With `account`, only that account's documents (and those recorded without an account) are
+    polled, because `client` reads that account's transactions only.
 
     Documents still `Processing` at the deadline stay `accepted`; the next run polls them again.
     With `review_after`, a document accepted longer ago than that and still `Processing` is
@@ -374,7 +419,7 @@ def poll_transactions(
     """
     now = now or utc_now
     summary = PollSummary()
-    pending = {entry.document_id: entry for entry in ledger.entries(state="accepted")}
+    pending = {entry.document_id: entry for entry in ledger.entries(state="accepted", account=account)}
     # Documents written to the EDI outbox have no transaction to poll; only their age counts.
     for document_id, entry in list(pending.items()):
         if (entry.transaction_id or "").startswith(TRANSACTION_PREFIX):

@@ -31,6 +31,7 @@ DBT_MODELS = [
     "int_vendor_forecasts_selected_before_week",
     "int_vendor_forecasts_selected_latest",
     "int_vendor_inventory_selected_latest",
+    "int_vendor_shipments_assigned",
     "int_vendor_stock_selected_latest",
     "invoice_reconciliation",
     "outbound_acknowledgement_lines",

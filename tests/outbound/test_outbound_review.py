@@ -63,7 +63,7 @@ def test_listing_by_state_shows_the_reason(home, capsys):
 
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3
-    assert lines[0].split() == ["document", "state", "transaction", "updated", "(UTC)", "reason"]
+    assert lines[0].split() == ["document", "account", "state", "transaction", "updated", "(UTC)", "reason"]
     assert lines[1].startswith("invoice:INV1")
     assert lines[1].endswith("netCost 8.75 differs from PO netCost 8.50 on line 1")
     assert lines[2] == "1 documents"
@@ -81,10 +81,11 @@ def test_listing_every_document(home, capsys):
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("document")
-    assert [line.split()[:2] for line in lines[1:-1]] == [
-        ["invoice:INV1", "held"],
-        ["invoice:INV2", "needs_review"],
-        ["invoice:INV3", "accepted"],
+    # The documents were recorded without an account, so they belong to the only one.
+    assert [line.split()[:3] for line in lines[1:-1]] == [
+        ["invoice:INV1", "sandbox", "held"],
+        ["invoice:INV2", "sandbox", "needs_review"],
+        ["invoice:INV3", "sandbox", "accepted"],
     ]
     assert lines[-1] == "3 documents"
 
