@@ -19,6 +19,7 @@ from orchestration.accounts import (
 from orchestration.resources import POOL, AcornResource
 from orchestration.settings import VENDOR_API_PIPELINE, Account, SettingsError, load_settings
 from sources.clock import utc_now
+from orchestration.inbox_accounts import InboxAccountError, InboxAccounts
 from sources.inbox import inbox_source
 from sources.pipeline import make_pipeline
 from sources.spapi.archive import prune_archive
@@ -186,6 +187,10 @@ def _with_report_outcomes(results, outcomes: list[dict]):
 def vendor_inbox_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource, acorn: AcornResource):
     """Load the shipment, stock and catalogue exports of the vendor's own systems."""
     settings = acorn.settings()
+    try:
+        InboxAccounts.of(settings.accounts).check_loaded_files(settings.inbox_dir)
+    except InboxAccountError as error:
+        raise dg.Failure(str(error)) from error
     yield from dlt.run(
         context=context, dlt_source=inbox_source(inbox_dir=settings.inbox_dir), dlt_pipeline=_pipeline(INBOX_PIPELINE, acorn)
     )

@@ -316,6 +316,8 @@ def test_rows_typed(tmp_path):
         "asin": None,
         "on_hand_units": 40,
         "reserved_units": 0,
+        # A file without the optional account column reads it as empty.
+        "account": None,
     }
 
 
@@ -410,5 +412,5 @@ def test_bad_expiry_date_named(tmp_path):
 def test_missing_column_names_optional_ones(tmp_path):
     path = write_inbox(tmp_path / "inbox", catalogue=CATALOGUE.replace("lead_time_days", "lead_time")) / "catalogue.csv"
 
-    with pytest.raises(InboxFileError, match=r"missing column\(s\) lead_time_days\. .* \(and may name requires_lot_and_expiry\)"):
+    with pytest.raises(InboxFileError, match=r"missing column\(s\) lead_time_days\. .* \(and may name requires_lot_and_expiry, account\)"):
         read_csv_file(path, VENDOR_CATALOGUE)
