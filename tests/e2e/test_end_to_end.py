@@ -206,7 +206,8 @@ def test_reconciliation_matches_ground_truth(runs):
     with duckdb.connect(str(runs.data_dir / "warehouse.duckdb"), read_only=True) as con:
         cursor = con.execute("select * from analytics.po_line_reconciliation")
         columns = [description[0] for description in cursor.description]
-        mart = {(row[0], row[1]): dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+        records = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        mart = {(record["purchase_order_number"], record["item_sequence_number"]): record for record in records}
         catalogue_cost = dict(con.execute("select asin, unit_cost_amount from raw_vendor.vendor_catalogue").fetchall())
     truth = {(line["purchase_order_number"], line["item_sequence_number"]): line for line in runs.truth_after["lines"]}
     assert sorted(mart) == sorted(truth)
