@@ -214,7 +214,7 @@ def outbound_acknowledgement_lines_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="analytics.outbound_acknowledgement_lines",
         expectations=[
-            *_keys_present_and_unique(["purchase_order_number", "item_sequence_number", "acknowledgement_code"]),
+            *_keys_present_and_unique(["account", "purchase_order_number", "item_sequence_number", "acknowledgement_code"]),
             _greater_than_zero("acknowledged_quantity_amount", "acknowledged quantity"),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="computed_ordered_eaches",
@@ -259,7 +259,7 @@ def outbound_shipment_confirmations_suite(now: datetime | None = None) -> gx.Exp
     return gx.ExpectationSuite(
         name="analytics.outbound_shipment_confirmations",
         expectations=[
-            *_keys_present_and_unique(["shipment_id"]),
+            *_keys_present_and_unique(["account", "shipment_id"]),
             gxe.ExpectColumnValuesToBeBetween(
                 column="ship_date",
                 max_value=latest_ship_date,
@@ -279,7 +279,7 @@ def outbound_shipment_lines_suite() -> gx.ExpectationSuite:
         name="analytics.outbound_shipment_lines",
         expectations=[
             *_keys_present_and_unique(
-                ["shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"]
+                ["account", "shipment_id", "carton_id", "purchase_order_number", "item_sequence_number"]
             ),
             _greater_than_zero("shipped_quantity_amount", "shipped quantity"),
             # A line whose PO line acorn has not loaded has no accepted eaches. The ASN check
@@ -329,7 +329,7 @@ def outbound_invoices_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="analytics.outbound_invoices",
         expectations=[
-            *_keys_present_and_unique(["invoice_id"]),
+            *_keys_present_and_unique(["account", "invoice_id"]),
             gxe.ExpectColumnPairValuesToBeEqual(
                 column_A="computed_invoice_total_cents",
                 column_B="computed_components_total_cents",
@@ -353,7 +353,7 @@ def outbound_invoice_lines_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name="analytics.outbound_invoice_lines",
         expectations=[
-            *_keys_present_and_unique(["invoice_id", "invoice_line_number"]),
+            *_keys_present_and_unique(["account", "invoice_id", "invoice_line_number"]),
             _greater_than_zero("invoiced_quantity_amount", "invoiced quantity"),
             gxe.ExpectColumnPairValuesToBeEqual(
                 column_A="computed_line_amount_cents",

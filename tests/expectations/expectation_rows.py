@@ -15,6 +15,7 @@ import duckdb
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "analytics.outbound_acknowledgement_lines": {
+        "account": "varchar",
         "purchase_order_number": "varchar",
         "item_sequence_number": "varchar",
         "selling_party_id": "varchar",
@@ -37,6 +38,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "scheduled_delivery_date": "timestamptz",
     },
     "analytics.outbound_shipment_confirmations": {
+        "account": "varchar",
         "shipment_id": "varchar",
         "shipment_confirmation_type": "varchar",
         "ship_date": "timestamptz",
@@ -51,6 +53,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "total_shipped_eaches": "bigint",
     },
     "analytics.outbound_shipment_lines": {
+        "account": "varchar",
         "shipment_id": "varchar",
         "carton_id": "varchar",
         "purchase_order_number": "varchar",
@@ -65,6 +68,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "accepted_eaches": "bigint",
     },
     "analytics.outbound_invoices": {
+        "account": "varchar",
         "invoice_id": "varchar",
         "invoice_type": "varchar",
         "invoice_date": "timestamptz",
@@ -81,6 +85,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "hold_reason": "varchar",
     },
     "analytics.outbound_invoice_lines": {
+        "account": "varchar",
         "invoice_id": "varchar",
         "invoice_line_number": "bigint",
         "purchase_order_number": "varchar",
@@ -143,6 +148,7 @@ SHIPPED_AT = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 
 def acknowledgement_line(**changes: Any) -> dict[str, Any]:
     row = {
+        "account": "sandbox",
         "purchase_order_number": "2JK3S9VC",
         "item_sequence_number": "1",
         "selling_party_id": "ACRN1",
@@ -170,6 +176,7 @@ def acknowledgement_line(**changes: Any) -> dict[str, Any]:
 
 def shipment_confirmation(**changes: Any) -> dict[str, Any]:
     row = {
+        "account": "sandbox",
         "shipment_id": "ACRN-SHP-0001",
         "shipment_confirmation_type": "Original",
         "ship_date": SHIPPED_AT,
@@ -189,6 +196,7 @@ def shipment_confirmation(**changes: Any) -> dict[str, Any]:
 
 def shipment_line(**changes: Any) -> dict[str, Any]:
     row = {
+        "account": "sandbox",
         "shipment_id": "ACRN-SHP-0001",
         "carton_id": SSCC_A,
         "purchase_order_number": "2JK3S9VC",
@@ -209,6 +217,7 @@ def shipment_line(**changes: Any) -> dict[str, Any]:
 def invoice(**changes: Any) -> dict[str, Any]:
     # 264.00 + 21.12 + 15.00 - 5.00 = 295.12
     row = {
+        "account": "sandbox",
         "invoice_id": "INV-0001",
         "invoice_type": "Invoice",
         "invoice_date": datetime(2026, 3, 3, tzinfo=UTC),
@@ -231,6 +240,7 @@ def invoice(**changes: Any) -> dict[str, Any]:
 def invoice_line(**changes: Any) -> dict[str, Any]:
     # 12 eaches × 8.50 = 102.00
     row = {
+        "account": "sandbox",
         "invoice_id": "INV-0001",
         "invoice_line_number": 1,
         "purchase_order_number": "2JK3S9VC",

@@ -68,8 +68,8 @@ def test_acknowledgement_suite_passes_good_lines(warehouse, write):
     assert outcome.row_count == 3
     assert outcome.blocking is True
     assert outcome.failed_rows == []
-    # 3 keys present + keys unique + 7 line checks
-    assert outcome.evaluated_expectations == 11
+    # 4 keys present (account, PO, item, code) + keys unique + 7 line checks
+    assert outcome.evaluated_expectations == 12
 
 
 def test_shipment_line_of_unknown_po_line_passes(warehouse, write):
@@ -147,7 +147,7 @@ def test_acknowledgement_suite_names_duplicate_keys(warehouse, write):
     outcome = validate(warehouse, write, ACK, lines)
 
     assert failed_descriptions(outcome) == {
-        "(purchase_order_number, item_sequence_number, acknowledgement_code) must be unique"
+        "(account, purchase_order_number, item_sequence_number, acknowledgement_code) must be unique"
     }
     assert outcome.failed_expectations[0].unexpected_count == 2
     named = {(row["purchase_order_number"], row["item_sequence_number"]) for row in outcome.failed_rows}
@@ -193,7 +193,7 @@ def test_shipment_confirmation_suite_passes_good_header(warehouse, write):
             shipment_confirmation(shipment_id="ACRN-SHP-0002", carton_count=0),
             "carton count must be greater than 0",
         ),
-        (shipment_confirmation(), "shipment_id must be unique"),
+        (shipment_confirmation(), "(account, shipment_id) must be unique"),
     ],
 )
 def test_shipment_confirmation_suite_fails_broken_header(
@@ -267,7 +267,7 @@ def test_shipment_line_suite_names_duplicate_keys(warehouse, write):
     outcome = validate(warehouse, write, ASN_LINES, [shipment_line(), shipment_line()])
 
     assert failed_descriptions(outcome) == {
-        "(shipment_id, carton_id, purchase_order_number, item_sequence_number) must be unique"
+        "(account, shipment_id, carton_id, purchase_order_number, item_sequence_number) must be unique"
     }
 
 
@@ -318,7 +318,7 @@ def test_invoice_suite_sums_money_exactly(warehouse, write):
                 "invoice_total_amount must equal line total + tax + charges - allowances to the cent",
             },
         ),
-        (invoice(), {"invoice_id must be unique"}),
+        (invoice(), {"(account, invoice_id) must be unique"}),
     ],
 )
 def test_invoice_suite_fails_broken_invoice(warehouse, write, broken_invoice, expected_failures):
@@ -385,7 +385,7 @@ def test_invoice_line_suite_passes_good_lines(warehouse, write):
             ),
             "net_cost_amount must equal the PO's net cost unless the line is held",
         ),
-        (invoice_line(), "(invoice_id, invoice_line_number) must be unique"),
+        (invoice_line(), "(account, invoice_id, invoice_line_number) must be unique"),
     ],
 )
 def test_invoice_line_suite_fails_broken_line(warehouse, write, broken_line, expected_failure):
