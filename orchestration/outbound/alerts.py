@@ -65,6 +65,8 @@ def _acknowledgement_deadlines(
     query = "select purchase_order_number, purchase_order_date from raw_vendor.purchase_orders where purchase_order_state = 'New'"
     params: list = []
     if has_ledger:
+        # NOTE: matched on the PO number alone, so when two vendor accounts have a PO of one
+        # number, one account's sent acknowledgement clears the other's alert.
         query += (
             " and purchase_order_number not in (select business_id from outbound.documents "
             f"where document_type = 'acknowledgement' and state in ({', '.join('?' for _ in SENT_STATES)}))"
