@@ -2,7 +2,21 @@ with
 
 source as (
 
-    select * from {{ source('vendor', 'vendor_forecasts') }}
+    {{ source_or_empty('vendor_forecasts', {
+        'account': 'text',
+        'vendor_code': 'text',
+        'marketplace_id': 'text',
+        'selling_program': 'text',
+        'forecast_generation_date': 'date',
+        'asin': 'text',
+        'start_date': 'date',
+        'end_date': 'date',
+        'mean_forecast_units': 'decimal',
+        'p70_forecast_units': 'decimal',
+        'p80_forecast_units': 'decimal',
+        'p90_forecast_units': 'decimal',
+        'report_id': 'text',
+    }) }}
 
 ),
 

@@ -2,7 +2,30 @@ with
 
 source as (
 
-    select * from {{ source('vendor', 'vendor_inventory') }}
+    {{ source_or_empty('vendor_inventory', {
+        'account': 'text',
+        'vendor_code': 'text',
+        'marketplace_id': 'text',
+        'distributor_view': 'text',
+        'selling_program': 'text',
+        'asin': 'text',
+        'start_date': 'date',
+        'end_date': 'date',
+        'sellable_on_hand_inventory_units': 'bigint',
+        'unsellable_on_hand_inventory_units': 'bigint',
+        'open_purchase_order_units': 'bigint',
+        'net_received_inventory_units': 'bigint',
+        'unfilled_customer_ordered_units': 'bigint',
+        'aged90_plus_days_sellable_inventory_units': 'bigint',
+        'unhealthy_inventory_units': 'bigint',
+        'average_vendor_lead_time_days': 'decimal',
+        'sell_through_rate': 'decimal',
+        'vendor_confirmation_rate': 'decimal',
+        'sellable_on_hand_inventory_cost_amount': 'decimal',
+        'net_received_inventory_cost_amount': 'decimal',
+        'currency_code': 'text',
+        'report_id': 'text',
+    }) }}
 
 ),
 

@@ -2,7 +2,16 @@ with
 
 source as (
 
-    select * from {{ source('vendor', 'vendor_stock') }}
+    {{ source_or_empty('vendor_stock', {
+        'snapshot_date': 'date',
+        'warehouse_code': 'text',
+        'vendor_sku': 'text',
+        'asin': 'text',
+        'on_hand_units': 'bigint',
+        'reserved_units': 'bigint',
+        'account': 'text',
+        'vendor_code': 'text',
+    }) }}
 
 ),
 
