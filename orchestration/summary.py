@@ -13,7 +13,14 @@ from orchestration.settings import Settings
 from sources.clock import utc_now
 from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state
 
-MARTS = ("replenishment_plan", "po_line_reconciliation", "invoice_reconciliation", "forecast_vs_shipment")
+MARTS = (
+    "replenishment_plan",
+    "po_line_reconciliation",
+    "invoice_reconciliation",
+    "shortage_claims",
+    "forecast_vs_shipment",
+    "forecast_vs_shipment_weekly",
+)
 
 
 # Pipeline stage of each step, matched on the start of its step key.
@@ -154,13 +161,16 @@ def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[s
 
 def attention_lines(outbound: dict[str, dict[str, int]]) -> list[str]:
     """Return one line per ledger state that needs a person, with the command that lists it."""
-    wording = {"held": "held", "failure": "failed", "needs_review": "waiting for review"}
+    wording = {
+        "held": ("document is held", "documents are held"),
+        "failure": ("document has failed", "documents have failed"),
+        "needs_review": ("document is waiting for review", "documents are waiting for review"),
+    }
     lines = []
-    for state, words in wording.items():
+    for state, (one, several) in wording.items():
         count = sum(states.get(state, 0) for states in outbound.values())
         if count:
-            noun = "document is" if count == 1 else "documents are"
-            lines.append(f"{count} {noun} {words}: see 'acorn outbound --state {state}'")
+            lines.append(f"{count} {one if count == 1 else several}: see 'acorn outbound --state {state}'")
     return lines
 
 
@@ -176,9 +186,10 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         lines.append("vendor accounts:")
         lines += [f"  {line}" for line in account_lines(summary.account_statuses)]
     lines.append("raw tables (rows):")
-    lines += [f"  raw_vendor.{table:<32} {count:>8}" for table, count in summary.raw_rows.items()]
+    width = max((len(table) for table in summary.raw_rows), default=0)
+    lines += [f"  raw_vendor.{table:<{width}} {count:>9}" for table, count in summary.raw_rows.items()]
     lines.append("marts (rows):")
-    lines += [f"  analytics.{table:<33} {summary.mart_rows.get(table, 0):>8}" for table in MARTS]
+    lines += [f"  analytics.{table:<{width + 1}} {summary.mart_rows.get(table, 0):>9}" for table in MARTS]
     lines.append("vendor reports (per feed and period):")
     lines += [f"  {line}" for line in outcome_lines_by_account(summary.report_outcomes)] or ["  none requested"]
     if summary.new_fields:

@@ -121,7 +121,7 @@ def print_alerts(settings: Settings, outbound_settings: OutboundSettings, now: d
         alerts = outbound_alerts(con, outbound_settings, now)
     for alert in alerts:
         print(f"{alert.kind:<24} {alert.message}")
-    print(f"{len(alerts)} alerts")
+    print(f"{len(alerts)} alert" if len(alerts) == 1 else f"{len(alerts)} alerts")
     return 1 if alerts else 0
 
 
@@ -158,7 +158,7 @@ def list_documents(settings: Settings, state: str | None = None) -> int:
             f"{document_id:<45} {document_account:<16} {document_state:<13} {transaction_id:<52} "
             f"{updated_at:%Y-%m-%d %H:%M} {reason}"
         )
-    print(f"{len(rows)} documents")
+    print(f"{len(rows)} document" if len(rows) == 1 else f"{len(rows)} documents")
     return 0
 
 

@@ -13,7 +13,7 @@ def test_counts_across_document_types():
     # 47 + 2 failures; nothing waits for review, so no line for it.
     assert attention_lines(outbound) == [
         "1 document is held: see 'acorn outbound --state held'",
-        "49 documents are failed: see 'acorn outbound --state failure'",
+        "49 documents have failed: see 'acorn outbound --state failure'",
     ]
 
 
@@ -24,4 +24,10 @@ def test_nothing_to_see():
 def test_review_line():
     assert attention_lines({"invoice": {"needs_review": 2}}) == [
         "2 documents are waiting for review: see 'acorn outbound --state needs_review'"
+    ]
+
+
+def test_one_failure_line():
+    assert attention_lines({"invoice": {"failure": 1}}) == [
+        "1 document has failed: see 'acorn outbound --state failure'"
     ]

@@ -66,7 +66,7 @@ def test_listing_by_state_shows_the_reason(home, capsys):
     assert lines[0].split() == ["document", "account", "state", "transaction", "updated", "(UTC)", "reason"]
     assert lines[1].startswith("invoice:INV1")
     assert lines[1].endswith("netCost 8.75 differs from PO netCost 8.50 on line 1")
-    assert lines[2] == "1 documents"
+    assert lines[2] == "1 document"
 
 
 def test_listing_unknown_state_is_rejected(home, capsys):
