@@ -92,7 +92,11 @@ def test_listing_every_document(home, capsys):
 
 def test_released_held_document_is_sent_on_the_next_run(home, capsys):
     assert main(["outbound", "review", "invoice:INV1", "--release", "--note", "PO cost corrected by buyer"]) == 0
-    assert capsys.readouterr().out == "invoice:INV1 released; the next run sends it (state validated)\n"
+    assert capsys.readouterr().out == (
+        "invoice:INV1 released; the next run sends it (state validated)\n"
+        "it was held because: netCost 8.75 differs from PO netCost 8.50 on line 1. It is sent as built; "
+        "if that is still wrong, Amazon rejects it too: retire it instead and correct the source data\n"
+    )
 
     client = RecordingClient()
     con, ledger = open_ledger(home)
