@@ -74,23 +74,30 @@ def command_assign_account(args: argparse.Namespace) -> int:
     return assign_account(load_settings(), args.account)
 
 
-def assign_account(settings: Settings, account: str) -> int:
-    """Record `account` on the ledger's documents that have none; print how many."""
-    names = [item.name for item in settings.accounts]
-    if account not in names:
-        print(f"acorn: vendor account {account!r} is not configured; the accounts are: {', '.join(names)}", file=sys.stderr)
-        return 1
+def _open_for_writing(settings: Settings) -> duckdb.DuckDBPyConnection | None:
+    """Open the warehouse for a change to the ledger; print why it failed and return None otherwise."""
     if not settings.warehouse_path.exists():
         print(f"acorn: no warehouse at {settings.warehouse_path}; run 'acorn run' first", file=sys.stderr)
-        return 1
+        return None
     try:
-        con = duckdb.connect(str(settings.warehouse_path))
+        return duckdb.connect(str(settings.warehouse_path))
     except duckdb.IOException as error:
         print(
             f"acorn: cannot open {settings.warehouse_path} for writing ({error}); "
             "wait for the running pipeline to finish and try again",
             file=sys.stderr,
         )
+        return None
+
+
+def assign_account(settings: Settings, account: str) -> int:
+    """Record `account` on the ledger's documents that have none; print how many."""
+    names = [item.name for item in settings.accounts]
+    if account not in names:
+        print(f"acorn: vendor account {account!r} is not configured; the accounts are: {', '.join(names)}", file=sys.stderr)
+        return 1
+    con = _open_for_writing(settings)
+    if con is None:
         return 1
     with con:
         con.execute("set TimeZone = 'UTC'")
@@ -164,17 +171,8 @@ def list_documents(settings: Settings, state: str | None = None) -> int:
 
 def review_document(settings: Settings, document_id: str, *, release: bool, note: str | None = None) -> int:
     """Release or retire one document; print its new state, or why it cannot be changed."""
-    if not settings.warehouse_path.exists():
-        print(f"acorn: no warehouse at {settings.warehouse_path}; run 'acorn run' first", file=sys.stderr)
-        return 1
-    try:
-        con = duckdb.connect(str(settings.warehouse_path))
-    except duckdb.IOException as error:
-        print(
-            f"acorn: cannot open {settings.warehouse_path} for writing ({error}); "
-            "wait for the running pipeline to finish and try again",
-            file=sys.stderr,
-        )
+    con = _open_for_writing(settings)
+    if con is None:
         return 1
     with con:
         con.execute("set TimeZone = 'UTC'")
@@ -191,7 +189,7 @@ def review_document(settings: Settings, document_id: str, *, release: bool, note
     action = "released; the next run sends it" if release else "retired; it will not be sent"
     print(f"{entry.document_id} {action} (state {entry.state})")
     if release and before is not None and before.state == "held" and before.hold_reason:
-        # Amazon checks most of the rules acorn holds documents for, so say what is overridden.
+        # Amazon checks most of the rules that put a document on hold, so say which one is overridden.
         print(
             f"it was held because: {before.hold_reason}. It is sent as built; if that is still wrong, "
             "Amazon rejects it too: retire it instead and correct the source data"
