@@ -48,7 +48,7 @@ def stage_at(seconds: float, elapsed: float, stages: dict[str, float]) -> str:
     """Name the stage that was running `seconds` into a run of `elapsed` seconds.
 
     The time not in any stage (start-up, the summary) is taken to come before the first one,
-    so the answer is an estimate near a stage boundary.
+    so the result is an estimate near a stage boundary.
     """
     clock = elapsed - sum(stages.values())
     if seconds < clock:

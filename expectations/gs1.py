@@ -37,7 +37,7 @@ def is_valid_sscc(value: object) -> bool:
 
 
 def sscc_check_digit_sql(column: str) -> str:
-    """Return DuckDB SQL that checks whether `column` holds an SSCC-18 with a valid check digit.
+    """Return DuckDB SQL that checks whether `column` contains an SSCC-18 with a valid check digit.
 
     The expression is true or false for 18 digits and null for anything else, so a malformed
     identifier fails only the format check. DuckDB computes it for a whole table at once, where

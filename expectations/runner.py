@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 MAX_FAILED_ROWS = 100
 MAX_OBSERVED_VALUES = 20
 # Rows validated at a time. Validating the large sandbox profile's 1.7 million shipment rows
-# in one frame peaked at 1.6 GB; in chunks of this size, at about 1.0 GB, and faster, because
-# GX's cost per chunk (about half a second) is small beside its cost per row.
+# in one frame peaked at 1.6 GB, and in chunks of this size at about 1.0 GB. It is faster too,
+# because GX's cost per chunk (about half a second) is small beside its cost per row.
 CHUNK_ROWS = 250_000
 _UNIQUENESS = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 

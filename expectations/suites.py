@@ -283,7 +283,7 @@ def outbound_shipment_lines_suite() -> gx.ExpectationSuite:
             ),
             _greater_than_zero("shipped_quantity_amount", "shipped quantity"),
             # A line whose PO line acorn has not loaded has no accepted eaches. The ASN check
-            # holds that one shipment with the reason, so it does not stop the others here.
+            # puts that one shipment on hold with the reason, so it does not stop the others here.
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="accepted_eaches",
                 column_B="shipped_eaches",

@@ -37,10 +37,10 @@ def arrow_schema(columns: Mapping[str, Column]) -> pa.Schema:
 
 
 def to_arrow(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    """Return `rows` as an Arrow table; a key missing from a row becomes null.
+    """Return `rows` as an Arrow table, with null for a key missing from a row.
 
-    Rows carry every column of `schema`, so a row with more keys has fields Amazon added
-    (see `fields.new_field_columns`); those become text columns after the schema's own.
+    Rows carry every column of `schema`, so a row with more keys has fields Amazon added (see
+    `fields.new_field_columns`). Those become text columns after the schema's own.
     """
     width = len(schema)
     if any(len(row) > width for row in rows):

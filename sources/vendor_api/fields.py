@@ -90,13 +90,13 @@ def new_field_columns(kind: str, record: Any, existing_columns: Iterable[str] = 
     known = KNOWN_FIELDS[kind]
     if not isinstance(record, Mapping) or known.issuperset(record):
         return {}
-    taken = set(existing_columns)
+    existing = set(existing_columns)
     columns = {}
     for field, value in record.items():
         if field in known:
             continue
         name = _column_name(field)
-        columns[f"{name}_new" if name in taken else name] = _as_text(value)
+        columns[f"{name}_new" if name in existing else name] = _as_text(value)
     return columns
 
 

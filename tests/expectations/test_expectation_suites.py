@@ -73,7 +73,7 @@ def test_acknowledgement_suite_passes_good_lines(warehouse, write):
 
 
 def test_shipment_line_of_unknown_po_line_passes(warehouse, write):
-    # The ASN check holds that shipment with its reason; the suite does not stop every ASN.
+    # The ASN check puts that shipment on hold with its reason, so the suite does not stop every ASN.
     lines = [shipment_line(), shipment_line(carton_id=SSCC_B, purchase_order_number="NOTLOADED", accepted_eaches=None)]
 
     outcome = validate(warehouse, write, ASN_LINES, lines)

@@ -117,7 +117,8 @@ def test_unchanged_file_is_not_loaded_again(tmp_path, caplog):
 
     # The rows keep the load id of the first run: the second run wrote none of them.
     assert load_ids(tmp_path / "w.duckdb", "vendor_shipments") == first
-    assert "vendor_shipments: " in caplog.text and "is unchanged since load" in caplog.text
+    assert "vendor_shipments: " in caplog.text
+    assert "is unchanged since load" in caplog.text
 
 
 def test_changed_file_is_loaded(tmp_path):
@@ -183,7 +184,7 @@ def test_digests_of_older_loads_deleted(tmp_path):
 
 def test_digests_outlive_a_dropped_working_folder(tmp_path, caplog):
     # dagster-dlt drops the pipeline's working folder before every run and restores the state
-    # from the warehouse; the digests must survive that for a changed file to load in part.
+    # from the warehouse. The digests must survive that, or a changed file loads in full.
     stock = stock_rows(3)
     inbox = write_inbox(tmp_path / "inbox", stock=stock)
     pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
@@ -207,8 +208,8 @@ def test_changed_file_after_restore_loads_in_full(tmp_path):
     write_inbox(inbox, stock=stock + "2024-05-12,WH-SZ,SKU-4,B000000004,4,0\n")
     make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
 
-    # The backup predates the second load, whose one new row it lacks; a third file with one
-    # more row must bring back that row too, so the whole file is loaded.
+    # The backup predates the second load, so it lacks that load's one new row. A third file
+    # with one more row must bring that row back too, so the whole file is loaded.
     (tmp_path / "w.duckdb").write_bytes(backup.read_bytes())
     write_inbox(inbox, stock=stock + "2024-05-12,WH-SZ,SKU-4,B000000004,4,0\n2024-05-12,WH-SZ,SKU-5,B000000005,5,0\n")
     make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
@@ -221,8 +222,8 @@ def test_changed_file_after_restore_loads_in_full(tmp_path):
 def test_unchanged_file_is_loaded_into_a_replaced_warehouse(tmp_path):
     inbox = write_inbox(tmp_path / "inbox")
     make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
-    # A warehouse file restored from before the first load: dlt's local state still says the
-    # files were loaded, but the rows are not there.
+    # A warehouse file restored from before the first load: dlt's local state still records the
+    # files as loaded, but the rows are not there.
     (tmp_path / "w.duckdb").unlink()
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         con.execute("create schema raw_vendor")

@@ -228,7 +228,7 @@ def test_next_page_requested_before_caller_asks(amazon, make_client):
     with make_client() as client:
         pages = client.get_purchase_orders()
         first = next(pages)
-        # The caller still holds the first page; the second is on its way already.
+        # The caller still has the first page, and the second is on its way already.
         prefetched = second_requested.wait(timeout=10)
         rest = list(pages)
 
