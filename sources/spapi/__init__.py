@@ -1,7 +1,7 @@
 """Selling Partner API client: LWA auth, per-operation throttling, retries and a raw archive."""
 
 from .archive import RawArchive, read_archive
-from .client import SpApiClient, format_time
+from .client import ListingPage, SpApiClient, format_time
 from .exceptions import (
     ReportCancelledError,
     ReportDocumentError,
@@ -17,6 +17,7 @@ from .settings import DEFAULT_RATE_LIMITS, LWA_TOKEN_URL, REGIONS, RateLimit, Re
 __all__ = [
     "DEFAULT_RATE_LIMITS",
     "LWA_TOKEN_URL",
+    "ListingPage",
     "REGIONS",
     "RateLimit",
     "RawArchive",

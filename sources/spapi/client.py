@@ -14,6 +14,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 
 from .archive import RawArchive
 from .auth import LwaAuth
@@ -65,6 +67,52 @@ UNCERTAIN_SUBMISSION_HINT = (
 _NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures after the request may have reached Amazon.
 _TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a Vendor Orders listing, its records still the JSON array Amazon sent."""
+
+    records_json: bytes
+    next_token: str | None
+
+
+class _Pagination(msgspec.Struct):
+    nextToken: str | None = None
+
+
+class _OrdersPayload(msgspec.Struct):
+    orders: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
+    pagination: _Pagination | None = None
+
+
+class _OrdersStatusPayload(msgspec.Struct):
+    ordersStatus: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
+    pagination: _Pagination | None = None
+
+
+class _OrdersPage(msgspec.Struct):
+    payload: _OrdersPayload
+
+
+class _OrdersStatusPage(msgspec.Struct):
+    payload: _OrdersStatusPayload
+
+
+# A listing page is decoded only as far as its page token: the records stay JSON text, which the
+# vendor_api source reads into Arrow columns without building a Python object per value.
+_LISTING_DECODERS = {
+    "getPurchaseOrders": msgspec.json.Decoder(_OrdersPage),
+    "getPurchaseOrdersStatus": msgspec.json.Decoder(_OrdersStatusPage),
+}
+_LISTING_KEYS = {"getPurchaseOrders": "orders", "getPurchaseOrdersStatus": "ordersStatus"}
+# Writes Decimal values back as the exact JSON numbers they were read from.
+_RECORDS_ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
+def _decode_json(content: bytes) -> Any:
+    # Numbers become Decimal, so no amount or rate ever passes through a float.
+    return json.loads(content, parse_float=Decimal)
 
 
 def format_time(value: datetime) -> str:
@@ -251,11 +299,13 @@ class SpApiClient:
         path: str,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> httpx.Response:
         """Call one SP-API operation and return its successful response.
 
-        Raises `SpApiError` (or its subclasses) when Amazon rejects the call or it keeps failing
-        after `max_attempts` attempts.
+        `decode` parses a successful body in place of `json.loads`; a body it rejects with
+        `ValueError` is parsed by `json.loads` instead. Raises `SpApiError` (or its subclasses)
+        when Amazon rejects the call or it keeps failing after `max_attempts` attempts.
         """
         if not path.startswith("/") or "://" in path:
             raise ValueError(f"path {path!r} must be a path on the endpoint, starting with '/'")
@@ -279,7 +329,7 @@ class SpApiClient:
             is_json = None
             if response.is_success:
                 # Parsed once here: the archive then writes the body as received, and _json reuses it.
-                is_json = self._parse_once(response)
+                is_json = self._parse_once(response, decode)
             if self._archive is not None:
                 self._archive.append(
                     operation, method, path, query, response.status_code, request_id, response.content, is_json
@@ -391,23 +441,29 @@ class SpApiClient:
                 text = text.replace(secret, "***")
         return text
 
-    def _parse_once(self, response: httpx.Response) -> bool:
+    def _parse_once(self, response: httpx.Response, decode: Callable[[bytes], Any] | None = None) -> bool:
         """Parse a body as JSON (numbers as Decimal) and keep the result for _json; return whether it parsed."""
-        try:
-            body = json.loads(response.content, parse_float=Decimal)
-        except ValueError:
-            return False
+        body: Any = None
+        if decode is not None:
+            try:
+                body = decode(response.content)
+            except ValueError:
+                body = None
+        if body is None:
+            try:
+                body = _decode_json(response.content)
+            except ValueError:
+                return False
         with self._parsed_lock:
             self._parsed[response] = body
         return True
 
     def _json(self, operation: str, response: httpx.Response) -> Any:
-        # Numbers become Decimal, so no amount or rate ever passes through a float.
         with self._parsed_lock:
             if response in self._parsed:
                 return self._parsed.pop(response)
         try:
-            return json.loads(response.content, parse_float=Decimal)
+            return _decode_json(response.content)
         except ValueError:
             raise SpApiError(
                 operation,
@@ -418,8 +474,9 @@ class SpApiClient:
                 hint="Check that the endpoint is a Selling Partner API host",
             ) from None
 
-    def _payload(self, operation: str, response: httpx.Response) -> Any:
-        body = self._json(operation, response)
+    def _payload(self, operation: str, response: httpx.Response, body: Any = None) -> Any:
+        if body is None:
+            body = self._json(operation, response)
         if not isinstance(body, dict) or "payload" not in body:
             raise SpApiError(
                 operation,
@@ -433,9 +490,20 @@ class SpApiClient:
 
     # -- Vendor Orders -----------------------------------------------------------------------
 
+    def _listing_page(self, operation: str, response: httpx.Response) -> ListingPage:
+        body = self._json(operation, response)
+        if isinstance(body, _OrdersPage | _OrdersStatusPage):
+            pagination = body.payload.pagination
+            records = getattr(body.payload, _LISTING_KEYS[operation])
+            return ListingPage(bytes(records), pagination.nextToken if pagination else None)
+        # A body the typed decoder rejected, such as one with a page token that is not text.
+        payload = self._payload(operation, response, body) or {}
+        next_token = (payload.get("pagination") or {}).get("nextToken")
+        return ListingPage(_RECORDS_ENCODER.encode(payload.get(_LISTING_KEYS[operation])), next_token)
+
     def _pages(
-        self, operation: str, allowed: Mapping[str, str], filters: Mapping[str, Any]
-    ) -> Iterator[dict[str, Any]]:
+        self, operation: str, allowed: Mapping[str, str], filters: Mapping[str, Any], raw: bool = False
+    ) -> Iterator[Any]:
         unknown = sorted(set(filters) - set(allowed))
         if unknown:
             raise TypeError(
@@ -446,6 +514,11 @@ class SpApiClient:
         params.setdefault("limit", VENDOR_PAGE_SIZE)
 
         def fetch(page_params: dict[str, Any]) -> Any:
+            if raw:
+                response = self.request(
+                    operation, "GET", PATHS[operation], params=page_params, decode=_LISTING_DECODERS[operation].decode
+                )
+                return self._listing_page(operation, response)
             return self._payload(operation, self.request(operation, "GET", PATHS[operation], params=page_params))
 
         seen_tokens: set[str] = set()
@@ -456,7 +529,10 @@ class SpApiClient:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"acorn-{operation}") as prefetcher:
             payload = fetch(dict(params))
             while True:
-                next_token = ((payload or {}).get("pagination") or {}).get("nextToken")
+                if raw:
+                    next_token = payload.next_token
+                else:
+                    next_token = ((payload or {}).get("pagination") or {}).get("nextToken")
                 if not next_token:
                     yield payload
                     return
@@ -488,6 +564,15 @@ class SpApiClient:
         (aware datetimes, at most 7 days apart), limit, sort_order, include_details, ...
         """
         return self._pages("getPurchaseOrders", PURCHASE_ORDER_FILTERS, filters)
+
+    def purchase_order_listing(self, **filters: Any) -> Iterator[ListingPage]:
+        """Yield each page of getPurchaseOrders as a `ListingPage`; filters as for `get_purchase_orders`."""
+        return self._pages("getPurchaseOrders", PURCHASE_ORDER_FILTERS, filters, raw=True)
+
+    def purchase_order_status_listing(self, **filters: Any) -> Iterator[ListingPage]:
+        """Yield each page of getPurchaseOrdersStatus as a `ListingPage`; filters as for
+        `get_purchase_orders_status`."""
+        return self._pages("getPurchaseOrdersStatus", PURCHASE_ORDER_STATUS_FILTERS, filters, raw=True)
 
     def get_purchase_orders_status(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """Yield each page (`{"ordersStatus": [...], "pagination": {...}}`) of

@@ -125,8 +125,9 @@ def quantity_columns(
     prefix: str, quantity: Mapping[str, Any] | None, record: str, field: str
 ) -> dict[str, Any]:
     """Flatten `{amount, unitOfMeasure, unitSize}` into `<prefix>_amount`, `_unit_of_measure`
-    and `_unit_size`. A missing unitSize means 1, as Amazon defines it for eaches."""
-    if not quantity:
+    and `_unit_size`. A missing unitSize means 1, as Amazon defines it for eaches. A quantity
+    with none of the three is absent: all three columns are null."""
+    if not quantity or all(quantity.get(key) is None for key in ("amount", "unitOfMeasure", "unitSize")):
         return {
             f"{prefix}_amount": None,
             f"{prefix}_unit_of_measure": None,

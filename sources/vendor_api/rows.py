@@ -146,10 +146,10 @@ def _cancelled_quantity(
     ordered_quantity = ordered.get("orderedQuantity") or {}
     cancelled = []
     for index, detail in enumerate(ordered.get("orderedQuantityDetails") or []):
-        quantity = detail.get("cancelledQuantity")
-        if quantity:
-            field = f"orderedQuantity.orderedQuantityDetails[{index}].cancelledQuantity"
-            cancelled.append(quantity_columns("q", quantity, record, field))
+        field = f"orderedQuantity.orderedQuantityDetails[{index}].cancelledQuantity"
+        quantity = quantity_columns("q", detail.get("cancelledQuantity"), record, field)
+        if quantity["q_unit_size"] is not None:
+            cancelled.append(quantity)
     if not cancelled:
         base = quantity_columns("q", ordered_quantity, record, "orderedQuantity.orderedQuantity")
         return {
