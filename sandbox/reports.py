@@ -49,7 +49,7 @@ from sandbox.analytics_reports import (
     traffic_document,
 )
 from sandbox.inbox import format_timestamp
-from sandbox.jsonio import RawJson, dumps, number
+from sandbox.jsonio import RawJson, encode, number
 from sandbox.listing import ParameterError, parse_timestamp
 from sandbox.periods import REPORT_PERIODS, date_rule_problem
 from sandbox.scenario import InventoryRow, Scenario
@@ -264,7 +264,7 @@ def build_document(request: ReportRequest, scenario: Scenario, figures: Analytic
         document = margin_document(request, scenario, figures)
     else:
         document = real_time_inventory_document(request, scenario, figures, requested_at)
-    return gzip.compress(dumps(document).encode(), mtime=0)
+    return gzip.compress(encode(document), mtime=0)
 
 
 def build_error_document(error_details: str) -> bytes:

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sandbox import jsonio
 from sandbox.auth import LwaError
 from sandbox.config import BIND_HOST, SandboxConfig
 from sandbox.faults import NO_FAULTS, CallFaults, FaultSettings, FaultSettingsError
@@ -83,7 +84,7 @@ class _Reply:
         elif body is None:
             self.body = b""
         else:
-            self.body = json.dumps(body).encode()
+            self.body = jsonio.encode(body)
 
 
 def _errors(status: int, code: str, message: str, details: str | None = None) -> _Reply:
