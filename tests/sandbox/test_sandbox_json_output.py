@@ -6,7 +6,7 @@ Expected bytes are written out by hand from the JSON grammar, not produced by an
 import gzip
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
@@ -15,6 +15,7 @@ from sandbox_testkit import TODAY
 
 from sandbox.analytics import AnalyticsFigures
 from sandbox.generator import generate_scenario
+from sandbox.inbox import format_timestamp
 from sandbox.jsonio import RawJson, encode
 from sandbox.reports import ReportRequest, build_document
 from sandbox.scenario import InventoryRow
@@ -54,6 +55,22 @@ def test_key_that_is_not_text_or_number():
 def test_unsupported_value_raises():
     with pytest.raises(TypeError, match="not JSON serializable"):
         encode({"value": object()})
+
+
+def test_timestamp_is_utc_text():
+    eastern = timezone(timedelta(hours=-5))
+
+    assert format_timestamp(datetime(2026, 12, 4, 1, 2, 3, tzinfo=eastern)) == "2026-12-04T06:02:03Z"
+    assert format_timestamp(datetime(2026, 12, 4, 1, 2, 3, 999_999, tzinfo=UTC)) == "2026-12-04T01:02:03Z"
+
+
+def test_timestamp_of_same_instant_in_two_zones():
+    # Equal instants are one cache key, so each zone must still produce the UTC text.
+    in_utc = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    in_tokyo = datetime(2026, 12, 1, 8, 30, tzinfo=timezone(timedelta(hours=9)))
+
+    assert format_timestamp(in_tokyo) == "2026-11-30T23:30:00Z"
+    assert format_timestamp(in_utc) == "2026-11-30T23:30:00Z"
 
 
 def test_served_order_keeps_model_key_order(api, server):
