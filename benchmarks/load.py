@@ -17,13 +17,18 @@ import duckdb
 from benchmarks.common import FIRST_DAY_OFFSET, Figure, first_day, sandbox_client, shared_sandbox
 from sandbox import SandboxConfig, SandboxServer
 from sources.pipeline import make_pipeline
+from sources.spapi import ListingPage
 from sources.vendor_api import vendor_api_source
 
 WINDOW = timedelta(days=7)
 
 
 class FileOrdersClient:
-    """Serves every order of an NDJSON file, 100 per page, on the first listing call and nothing after."""
+    """Serves every order of an NDJSON file, 100 per page, on the first listing call and nothing after.
+
+    Pages come as `ListingPage`s, the records' JSON as read from the file, as `SpApiClient` hands
+    over the records of a page it received.
+    """
 
     def __init__(self, ndjson: Path):
         self.ndjson = ndjson
@@ -35,19 +40,19 @@ class FileOrdersClient:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def get_purchase_orders(self, **filters):
+    def purchase_order_listing(self, **filters):
         if self.served:
             return
         self.served = True
         page = []
-        with self.ndjson.open(encoding="utf-8") as handle:
+        with self.ndjson.open("rb") as handle:
             for line in handle:
-                page.append(json.loads(line))
+                page.append(line.rstrip(b"\n"))
                 if len(page) == 100:
-                    yield {"orders": page}
+                    yield ListingPage(b"[" + b",".join(page) + b"]", None)
                     page = []
         if page:
-            yield {"orders": page}
+            yield ListingPage(b"[" + b",".join(page) + b"]", None)
 
 
 def _fetch_from(base_url: str, ndjson: Path, offset_days: int = 0) -> int:
