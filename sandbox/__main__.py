@@ -1,6 +1,7 @@
 """Command line: `python -m sandbox serve --port 8700 --seed 7 --profile small --inbox data/inbox`, and `ground-truth`."""
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -14,6 +15,8 @@ from sandbox.faults import FaultSettings, FaultSettingsError
 from sandbox.ground_truth import write_ground_truth
 from sandbox.scenario_file import ScenarioFileError
 from sandbox.server import SandboxServer
+
+logger = logging.getLogger("acorn.sandbox")
 
 
 def _parse_args(argv: list[str] | None, prog: str = "python -m sandbox") -> argparse.Namespace:
@@ -114,9 +117,29 @@ def main(argv: list[str] | None = None, prog: str = "python -m sandbox") -> int:
         return 2
     with server:
         print(server.base_url, flush=True)
+        ready = server.state.scenario.ready
+        frozen = False
         while not stop.wait(0.5):
-            pass
+            if not frozen and ready.is_set():
+                freeze_heap()
+                frozen = True
     return 0
+
+
+def freeze_heap() -> None:
+    """Exclude every object that exists now from Python's cyclic garbage collector.
+
+    A full collection walks every tracked object: about 3 million once the large profile is
+    complete, which took over a second on the 2-core development machine. Status pages
+    allocate enough to start one about every 30 pages. Frozen objects are skipped, and
+    `gc.collect()` runs first so that no garbage is frozen.
+    NOTE: the collector never reclaims a reference cycle among frozen objects that becomes
+    unreachable later. The scenario lives as long as the process, so only objects that a
+    later change drops could leak this way.
+    """
+    gc.collect()
+    gc.freeze()
+    logger.info("Scenario complete: %d objects excluded from cyclic garbage collection", gc.get_freeze_count())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -45,6 +46,20 @@ def test_serve_writes_inbox_and_stops(tmp_path, stop_signal, ignore_sigint):
     assert written == ["catalogue.csv", "shipments.csv", "stock.csv"]
     assert process.returncode == 0, stderr
     assert "stopped" in stderr
+
+
+def test_serve_freezes_heap_when_ready(tmp_path):
+    process, base_url = start_cli(tmp_path / "inbox")
+    try:
+        time.sleep(1.5)  # the serve loop checks readiness every 0.5 s
+        health = httpx.get(base_url + "/_sandbox/health", timeout=10).json()
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+
+    assert health["ready"] is True
+    assert process.returncode == 0, stderr
+    assert "objects excluded from cyclic garbage collection" in stderr
 
 
 def test_unknown_profile_is_rejected(tmp_path):
