@@ -8,7 +8,10 @@ shipment_lines as (
 
 shipments as (
 
+    -- Only the cartons of shipments in the outbound window, whole shipments because a
+    -- header is grouped from all of a shipment's cartons. A large vendor has 1.7 million.
     select * from {{ ref('int_vendor_shipments_assigned') }}
+    where shipment_id in (select shipment_lines.shipment_id from shipment_lines)
 
 ),
 
