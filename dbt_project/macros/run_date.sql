@@ -1,8 +1,9 @@
 {#
     The date the models treat as today, as a date expression: the `run_date` variable
-    (YYYY-MM-DD) when set, else the `ACORN_RUN_DATE` environment variable, else the
-    warehouse's current date. Tests and backfills set one of them so results do not depend on
-    the day they run.
+    (YYYY-MM-DD) when set, else the `ACORN_RUN_DATE` environment variable, else the UTC date
+    on which the dbt invocation started. Tests and backfills set one of them so results do not
+    depend on the day they run. The date is always a literal, so a view such as
+    po_line_reconciliation keeps the date of the build that created it.
 
     The environment variable is read only while a model runs, never while dbt parses, so a new
     date each day keeps dbt's partial parsing, whereas a changed `--vars` makes dbt parse the
@@ -16,7 +17,7 @@
         {%- set origin = 'ACORN_RUN_DATE' -%}
     {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
-        current_date
+        cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date)
     {%- else -%}
         {%- set text = value | string | trim -%}
         {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}

@@ -14,6 +14,7 @@ missed change shows in one order:
 - PO100005: the catalogue cost of its ASIN changed from 4.00 to 4.40.
 - PO100006: nothing loaded, but 24 eaches shipped on 2026-11-28 and never received pass the
   14 grace days between the two run dates.
+- PO100007: nothing loaded, but Amazon accepted the invoice of its shipment SH-1007.
 - vendor_forecasts: a new generation of 2026-12-05.
 """
 
@@ -25,7 +26,7 @@ import duckdb
 import pytest
 
 from raw_warehouse import CASE_ASIN, DISCONTINUED_ASIN, EACH_ASIN, LOAD_ID, build_raw_warehouse
-from test_dbt_project import rows, run_dbt
+from test_dbt_project import expected_invoice_id, rows, run_dbt
 
 DAY_1 = "2026-12-04"
 DAY_2 = "2026-12-20"
@@ -34,12 +35,16 @@ API_LOAD_ID = "1796428800.000001"
 INBOX_LOAD_ID = "1796429400.000001"
 CATALOGUE_ASIN = "B000CATL05"
 INCREMENTAL_MODELS = [
+    "int_vendor_shipments_assigned",
     "int_purchase_order_lines_joined",
     "int_shipment_lines_allocated",
     "int_purchase_order_lines_shipped",
     "int_invoice_lines_built",
     "int_invoices_summed",
+    "int_purchase_order_lines_invoiced",
 ]
+# The invoice of SH-1007, which Amazon accepts between the two days.
+ACCEPTED_INVOICE_ID = expected_invoice_id("SH-1007", "PO100007")
 # Columns that record when and from what a row was built, which differ between builds.
 BUILD_COLUMNS = {"built_at", "loaded_through", "cartons_fingerprint"}
 
@@ -108,34 +113,39 @@ def carton(shipment: str, shipped_at: str, po: str, line: str, asin: str, carton
 
 
 def add_day_one_orders(warehouse) -> None:
-    """Add PO100004, PO100005 and PO100006, each shipped, to the day-1 warehouse."""
+    """Add PO100004 to PO100007, each shipped, to the day-1 warehouse."""
     with duckdb.connect(str(warehouse)) as con:
         insert(con, "purchase_orders", [order("PO100004", "2026-11-12 09:00:00+00"),
                                         order("PO100005", "2026-11-05 09:00:00+00"),
-                                        order("PO100006", "2026-11-20 09:00:00+00")], LOAD_ID)
+                                        order("PO100006", "2026-11-20 09:00:00+00"),
+                                        order("PO100007", "2026-11-18 09:00:00+00")], LOAD_ID)
         insert(con, "purchase_order_status", [
             {"account": "sandbox", "purchase_order_number": number, "purchase_order_status": "OPEN",
              "purchase_order_date": ordered_at, "last_updated_date": "2026-12-03 06:00:00+00",
              "selling_party_id": "VENDOR1", "ship_to_party_id": "FC1"}
             for number, ordered_at in [("PO100004", "2026-11-12 09:00:00+00"),
                                        ("PO100005", "2026-11-05 09:00:00+00"),
-                                       ("PO100006", "2026-11-20 09:00:00+00")]
+                                       ("PO100006", "2026-11-20 09:00:00+00"),
+                                       ("PO100007", "2026-11-18 09:00:00+00")]
         ], LOAD_ID)
         insert(con, "purchase_order_items", [
             item("PO100004", "1", DISCONTINUED_ASIN, 6, "Eaches", 1, "2.00"),
             item("PO100004", "2", EACH_ASIN, 6, "Eaches", 1, "8.75"),
             item("PO100005", "1", CATALOGUE_ASIN, 10, "Eaches", 1, "4.00"),
             item("PO100006", "1", EACH_ASIN, 24, "Eaches", 1, "8.75"),
+            item("PO100007", "1", EACH_ASIN, 10, "Eaches", 1, "8.75"),
         ], LOAD_ID)
         insert(con, "purchase_order_status_items", [
             status_item("PO100004", "1", DISCONTINUED_ASIN, 6, 0, "Eaches", 1, 6, "RECEIVED", "2026-11-25 10:00:00+00"),
             status_item("PO100005", "1", CATALOGUE_ASIN, 10, 0, "Eaches", 1, 10, "RECEIVED", "2026-11-20 10:00:00+00"),
             status_item("PO100006", "1", EACH_ASIN, 24, 0, "Eaches", 1, 0, "NOT_RECEIVED", None),
+            status_item("PO100007", "1", EACH_ASIN, 10, 0, "Eaches", 1, 10, "RECEIVED", "2026-11-28 10:00:00+00"),
         ], LOAD_ID)
         insert(con, "vendor_shipments", [
             carton("SH-1003", "2026-11-20 14:00:00+00", "PO100004", "1", DISCONTINUED_ASIN, "000000000000000031", 6, "Eaches", 1),
             carton("SH-1005", "2026-11-15 14:00:00+00", "PO100005", "1", CATALOGUE_ASIN, "000000000000000051", 10, "Eaches", 1),
             carton("SH-1006", "2026-11-28 14:00:00+00", "PO100006", "1", EACH_ASIN, "000000000000000061", 24, "Eaches", 1),
+            carton("SH-1007", "2026-11-25 14:00:00+00", "PO100007", "1", EACH_ASIN, "000000000000000071", 10, "Eaches", 1),
         ], LOAD_ID)
         insert(con, "vendor_catalogue", [{
             "asin": CATALOGUE_ASIN, "vendor_sku": f"SKU-{CATALOGUE_ASIN}", "title": "Catalogue item",
@@ -180,6 +190,13 @@ def load_day_two(warehouse) -> None:
         con.execute("update raw_vendor.vendor_catalogue set unit_cost_amount = 4.40, _dlt_load_id = ? "
                     "where asin = ?", [INBOX_LOAD_ID, CATALOGUE_ASIN])
         con.execute("update raw_vendor.vendor_catalogue set _dlt_load_id = ?", [INBOX_LOAD_ID])
+
+        con.execute(
+            "insert into outbound.documents (document_id, document_type, business_id, payload_sha256, payload, state, "
+            "transaction_id, created_at, updated_at) values (?, 'invoice', ?, 'sha', '{}', 'accepted', 'tx-1007', "
+            "'2026-12-05 00:20:00+00', '2026-12-05 00:20:00+00')",
+            [f"invoice:{ACCEPTED_INVOICE_ID}", ACCEPTED_INVOICE_ID],
+        )
 
         weeks = [date(2026, 12, 6 + 7 * week) for week in range(4)]
         insert(con, "vendor_forecasts", [
@@ -233,6 +250,8 @@ def builds(tmp_path_factory):
         with duckdb.connect(str(incremental), read_only=True) as con:
             day_one_short = rows(con, "select purchase_order_number, short_received_eaches "
                                       "from analytics.po_line_reconciliation where purchase_order_number = 'PO100006'")
+            day_one_invoiced = rows(con, "select purchase_order_number, invoiced_eaches "
+                                         "from analytics.po_line_reconciliation where purchase_order_number = 'PO100007'")
 
         load_day_two(incremental)
         monkeypatch.setenv("ACORN_RUN_DATE", DAY_2)
@@ -246,7 +265,7 @@ def builds(tmp_path_factory):
     con = duckdb.connect()
     con.execute(f"attach '{incremental}' as incremental (read_only)")
     con.execute(f"attach '{full}' as full_refresh (read_only)")
-    yield {"day_two": day_two, "day_one_short": day_one_short, "compare": con}
+    yield {"day_two": day_two, "day_one_short": day_one_short, "day_one_invoiced": day_one_invoiced, "compare": con}
     con.close()
 
 
@@ -260,9 +279,12 @@ def test_incremental_build_passes_tests(builds):
 
 def test_tables_match_full_refresh(builds):
     con = builds["compare"]
+    # Views too: po_line_reconciliation is one, and reads the same in both warehouses only if
+    # the incremental tables under it do.
     tables = [name for (name,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = 'incremental' "
-        "and schema_name = 'analytics' order by table_name").fetchall()]
+        "select table_name from duckdb_tables() where database_name = 'incremental' and schema_name = 'analytics' "
+        "union select view_name from duckdb_views() where database_name = 'incremental' and schema_name = 'analytics' "
+        "order by 1").fetchall()]
     assert "po_line_reconciliation" in tables
     assert "shortage_claims" in tables
     for table in tables:
@@ -273,12 +295,19 @@ def test_tables_match_full_refresh(builds):
 
 def test_only_changed_orders_rebuilt(builds):
     rebuilt = {model: rebuilt_orders(builds["compare"], model) for model in INCREMENTAL_MODELS}
+    # The inbox wrote every carton again, but only these two orders' cartons differ.
+    assert rebuilt["int_vendor_shipments_assigned"] == {"PO100003", "PO099999"}
     assert rebuilt["int_purchase_order_lines_joined"] == {"PO100001", "PO100002", "PO100004"}
     # SH-1003 still lists PO100004's removed line, so its row stays, now without an order line.
     assert rebuilt["int_shipment_lines_allocated"] == {"PO100001", "PO100002", "PO100003", "PO099999", "PO100004"}
     assert rebuilt["int_purchase_order_lines_shipped"] == {"PO100001", "PO100002", "PO100003", "PO099999", "PO100004"}
     assert rebuilt["int_invoice_lines_built"] == {"PO100001", "PO100002", "PO100003", "PO099999", "PO100005"}
     assert rebuilt["int_invoices_summed"] == {"PO100001", "PO100002", "PO100003", "PO099999", "PO100005"}
+    # PO100005 for its catalogue cost and PO100007 for its accepted invoice. PO100006 changes
+    # with the run date only, which po_line_reconciliation applies when it is read.
+    assert rebuilt["int_purchase_order_lines_invoiced"] == {
+        "PO100001", "PO100002", "PO100003", "PO099999", "PO100004", "PO100005", "PO100007",
+    }
 
 
 def test_changes_reach_marts(builds):
@@ -305,3 +334,7 @@ def test_changes_reach_marts(builds):
     assert builds["day_one_short"] == [{"purchase_order_number": "PO100006", "short_received_eaches": 0}]
     assert lines[("PO100006", "1")]["short_received_eaches"] == 24
     assert lines[("PO100006", "1")]["is_shipped_not_received"] is True
+    # SH-1007's 10 eaches are billed on day 1 and count once Amazon accepts the invoice.
+    assert builds["day_one_invoiced"] == [{"purchase_order_number": "PO100007", "invoiced_eaches": 0}]
+    assert lines[("PO100007", "1")]["invoiced_eaches"] == 10
+    assert lines[("PO100007", "1")]["received_not_invoiced_eaches"] == 0

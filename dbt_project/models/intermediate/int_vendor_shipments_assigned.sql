@@ -1,11 +1,28 @@
+{{ config(
+    materialized='incremental',
+    unique_key='purchase_order_number',
+    incremental_strategy='replace_touched',
+    on_schema_change='sync_all_columns',
+) }}
+
 {#-
-    A view, not a table: the incremental models read it for a few purchase orders at a time,
-    and a table would copy every carton on every run.
+    A table, because six models and tests read every carton, and each of them recomputed the
+    account assignment over 1.7 million cartons while this was a view. It is built
+    incrementally: a run computes the assignment of every carton once, compares a fingerprint
+    of each purchase order's cartons with the one stored at the last build, and rewrites the
+    orders that differ. The fingerprint covers the assigned account and vendor code, so a
+    purchase order load that changes an assignment rewrites the order's cartons too.
 -#}
-{{ config(materialized='view') }}
 
-with
+{%- set carton_columns = [
+    'account', 'vendor_code', 'shipment_id', 'carton_id', 'purchase_order_number', 'item_sequence_number', 'asin', 'vendor_sku',
+    'ship_from_party_id', 'ship_to_party_id', 'shipment_type', 'carrier_scac', 'carrier_reference', 'bill_of_lading_number',
+    'pallet_id', 'lot_number', 'shipped_quantity_amount', 'shipped_quantity_unit_of_measure', 'shipped_quantity_unit_size',
+    'shipped_eaches', 'ship_date', 'ship_date_utc', 'expiry_date',
+] -%}
 
+{#- Every carton with its account, as the CTE `assigned_cartons`, for the query below and for the fingerprints. -#}
+{%- set assigned_cartons_sql -%}
 shipments as (
 
     select * from {{ ref('stg_vendor__vendor_shipments') }}
@@ -81,7 +98,7 @@ assigned as (
 
 ),
 
-final as (
+assigned_cartons as (
 
     select
         -- ids
@@ -119,6 +136,61 @@ final as (
     left join purchase_orders
         on purchase_orders.account = assigned.assigned_account
         and purchase_orders.purchase_order_number = assigned.purchase_order_number
+
+)
+{%- endset -%}
+
+{%- set touched_sql -%}
+{% if incremental_columns_missing(['cartons_fingerprint', 'built_at']) -%}
+select purchase_order_number from {{ ref('stg_vendor__vendor_shipments') }}
+{%- else -%}
+with
+
+{{ assigned_cartons_sql }}
+
+select coalesce(fresh.purchase_order_number, stored.purchase_order_number) as purchase_order_number
+from (
+    select
+        purchase_order_number,
+        {{ rows_fingerprint(carton_columns) }} as cartons_fingerprint
+    from assigned_cartons
+    group by purchase_order_number
+) as fresh
+full outer join (
+    select
+        purchase_order_number,
+        max(cartons_fingerprint) as cartons_fingerprint
+    from {{ this }}
+    group by purchase_order_number
+) as stored
+    on stored.purchase_order_number = fresh.purchase_order_number
+where fresh.cartons_fingerprint is distinct from stored.cartons_fingerprint
+{%- endif %}
+{%- endset -%}
+{%- do store_touched_purchase_orders(touched_sql) -%}
+
+with
+
+{{ assigned_cartons_sql }},
+
+touched_cartons as (
+
+    select * from assigned_cartons
+    {% if is_incremental() -%}
+    where {{ is_touched_purchase_order('purchase_order_number') }}
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        touched_cartons.*,
+        -- The fingerprint of all cartons of the row's purchase order, the same on each of its rows.
+        {{ rows_fingerprint(carton_columns) }} over (partition by purchase_order_number) as cartons_fingerprint,
+        {{ run_started_at_timestamp() }} as built_at
+
+    from touched_cartons
 
 )
 

@@ -1,26 +1,16 @@
+{#-
+    A view, so that a daily build writes nothing here: int_purchase_order_lines_invoiced
+    stores what the loaded data and the ledger decide, and rebuilds only the orders that
+    changed. What depends on run_date is computed whenever the view is read, from the run
+    date fixed when the view was built.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 purchase_order_lines as (
 
-    select * from {{ ref('int_purchase_order_lines_shipped') }}
-
-),
-
-invoice_lines as (
-
-    select * from {{ ref('int_invoice_lines_built') }}
-
-),
-
-ledger as (
-
-    select * from {{ ref('stg_outbound__documents') }}
-
-),
-
-catalogue as (
-
-    select * from {{ ref('stg_vendor__vendor_catalogue') }}
+    select * from {{ ref('int_purchase_order_lines_invoiced') }}
 
 ),
 
@@ -48,50 +38,10 @@ judged as (
 
 ),
 
-invoiced as (
-
-    -- Only invoices Amazon has taken (a transaction id, or a successful transaction) count
-    -- as invoiced. Built, held and failed ones do not, and their lines get no row here.
-    select
-        invoice_lines.account,
-        invoice_lines.purchase_order_number,
-        invoice_lines.item_sequence_number,
-        cast(sum(invoice_lines.invoiced_eaches) as {{ dbt.type_bigint() }}) as invoiced_eaches,
-        max(invoice_lines.net_cost_amount) as invoiced_net_cost_amount
-
-    from invoice_lines
-    inner join ledger
-        on ledger.business_id = invoice_lines.invoice_id
-        and {{ belongs_to_account('ledger.account', 'invoice_lines.account') }}
-        and ledger.document_type = 'invoice'
-        and ledger.ledger_state in ('accepted', 'success')
-    group by invoice_lines.account, invoice_lines.purchase_order_number, invoice_lines.item_sequence_number
-
-),
-
-joined as (
-
-    select
-        judged.*,
-        coalesce(invoiced.invoiced_eaches, 0) as invoiced_eaches,
-        -- The cost on the invoice Amazon took, else the catalogue cost the next invoice will carry.
-        coalesce(invoiced.invoiced_net_cost_amount, catalogue.unit_cost_amount) as invoiced_net_cost_amount
-
-    from judged
-    left join invoiced
-        on invoiced.account = judged.account
-        and invoiced.purchase_order_number = judged.purchase_order_number
-        and invoiced.item_sequence_number = judged.item_sequence_number
-    left join catalogue
-        on catalogue.asin = judged.asin
-        and {{ belongs_to_account('catalogue.account', 'judged.account') }}
-
-),
-
 compared as (
 
     select
-        joined.*,
+        judged.*,
         case
             when is_receiving_settled then greatest(shipped_eaches - received_eaches, 0)
             else 0
@@ -108,9 +58,9 @@ compared as (
             else 0
         end as invoiced_not_received_eaches,
         greatest(received_eaches - invoiced_eaches, 0) as received_not_invoiced_eaches,
-        coalesce(abs(invoiced_net_cost_amount - net_cost_amount) > {{ var('price_tolerance') }}, false) as is_price_mismatch
+        coalesce(abs(invoiced_net_cost_amount - po_net_cost_amount) > {{ var('price_tolerance') }}, false) as is_price_mismatch
 
-    from joined
+    from judged
 
 ),
 
@@ -133,13 +83,13 @@ amounted as (
 
     select
         quantified.*,
-        {{ to_money('short_received_eaches * coalesce(net_cost_amount, 0)') }} as short_received_amount,
-        {{ to_money('over_received_eaches * coalesce(net_cost_amount, 0)') }} as over_received_amount,
-        {{ to_money('shipped_not_received_eaches * coalesce(net_cost_amount, 0)') }} as shipped_not_received_amount,
-        {{ to_money('invoiced_not_received_eaches * coalesce(invoiced_net_cost_amount, net_cost_amount, 0)') }} as invoiced_not_received_amount,
-        {{ to_money('received_not_invoiced_eaches * coalesce(net_cost_amount, 0)') }} as received_not_invoiced_amount,
-        {{ to_money('case when is_price_mismatch then abs(invoiced_net_cost_amount - net_cost_amount) * price_mismatch_eaches else 0 end') }} as price_mismatch_amount,
-        {{ to_money('unit_mismatch_eaches * coalesce(net_cost_amount, 0)') }} as unit_mismatch_amount
+        {{ to_money('short_received_eaches * coalesce(po_net_cost_amount, 0)') }} as short_received_amount,
+        {{ to_money('over_received_eaches * coalesce(po_net_cost_amount, 0)') }} as over_received_amount,
+        {{ to_money('shipped_not_received_eaches * coalesce(po_net_cost_amount, 0)') }} as shipped_not_received_amount,
+        {{ to_money('invoiced_not_received_eaches * coalesce(invoiced_net_cost_amount, po_net_cost_amount, 0)') }} as invoiced_not_received_amount,
+        {{ to_money('received_not_invoiced_eaches * coalesce(po_net_cost_amount, 0)') }} as received_not_invoiced_amount,
+        {{ to_money('case when is_price_mismatch then abs(invoiced_net_cost_amount - po_net_cost_amount) * price_mismatch_eaches else 0 end') }} as price_mismatch_amount,
+        {{ to_money('unit_mismatch_eaches * coalesce(po_net_cost_amount, 0)') }} as unit_mismatch_amount
 
     from quantified
 
@@ -154,7 +104,7 @@ final as (
         purchase_order_number,
         item_sequence_number,
         asin,
-        vendor_product_identifier as vendor_sku,
+        vendor_sku,
         selling_party_id,
         ship_to_party_id,
 
@@ -163,22 +113,12 @@ final as (
         purchase_order_status,
         confirmation_status,
         receive_status,
-        -- Ordered before any cancellation: the status view when Amazon reports one, else the PO.
-        case
-            when status_ordered_eaches is not null then status_ordered_quantity_unit_of_measure
-            else ordered_quantity_unit_of_measure
-        end as ordered_unit_of_measure,
-        case
-            when status_ordered_eaches is not null then status_ordered_quantity_unit_size
-            else ordered_quantity_unit_size
-        end as ordered_unit_size,
+        ordered_unit_of_measure,
+        ordered_unit_size,
 
         -- quantities
-        case
-            when status_ordered_eaches is not null then status_ordered_quantity_amount
-            else ordered_quantity_amount
-        end as ordered_quantity,
-        coalesce(status_ordered_eaches, ordered_eaches) as ordered_eaches,
+        ordered_quantity,
+        ordered_eaches,
         cancelled_eaches,
         accepted_eaches,
         rejected_eaches,
@@ -194,9 +134,9 @@ final as (
         unit_mismatch_eaches,
 
         -- money
-        net_cost_amount as po_net_cost_amount,
+        po_net_cost_amount,
         invoiced_net_cost_amount,
-        net_cost_currency_code as currency_code,
+        currency_code,
         -- What Amazon deducts or withholds: shortages and price differences. The other
         -- amounts below overlap with these or are money still to collect.
         {{ to_money('short_received_amount + price_mismatch_amount') }} as money_at_risk_amount,
