@@ -200,9 +200,9 @@ def _window_pages(client: VendorClient, fetch: Callable[..., Iterator[Any]], que
 
     A listing's pages come one after another, each needing the page token of the one before,
     so a single listing cannot use the whole rate limit when a page takes longer to serve than
-    the limit's interval. The next window's listing runs beside the current one; its pages are
-    kept (about 50 MB for a week of the large profile's statuses) until their turn. An error in
-    it surfaces when its turn comes.
+    the limit's interval. The next window's listing runs beside the current one. Its pages wait
+    in memory until their turn: about 50 MB for a week of the large profile's statuses. An error
+    in it surfaces when its turn comes.
     """
     if not queries:
         return
@@ -271,7 +271,7 @@ def _feed(
     now: Callable[[], datetime],
     new_fields: Callable[[list[dict[str, Any]]], set[str]] = lambda records: set(),
 ) -> Iterator[OrderBatch]:
-    """Page through one listing over every window since the cursor; yield each page's new orders.
+    """Page through one listing over every window since the cursor; yield its new orders in batches.
 
     `window_filters` names the (after, before) filter pairs queried for each window. An order
     seen earlier in the run is not yielded again. `fetch` yields `ListingPage`s, or payload
