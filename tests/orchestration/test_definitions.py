@@ -25,6 +25,7 @@ DBT_MODELS = [
     "forecast_vs_shipment_weekly",
     "int_invoice_lines_built",
     "int_invoices_summed",
+    "int_purchase_order_lines_invoiced",
     "int_purchase_order_lines_joined",
     "int_purchase_order_lines_shipped",
     "int_shipment_lines_allocated",
