@@ -21,6 +21,7 @@ from orchestration.settings import VENDOR_API_PIPELINE, Account, SettingsError, 
 from sources.clock import utc_now
 from orchestration.inbox_accounts import InboxAccountError, InboxAccounts
 from sources.inbox import inbox_source
+from sources.memory import release_free_memory
 from sources.pipeline import make_pipeline
 from sources.spapi.archive import prune_archive
 from sources.vendor_api import vendor_api_source
@@ -116,6 +117,7 @@ def vendor_api_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource
             metadata={ACCOUNTS_METADATA_KEY: dg.MetadataValue.json({load.account: load.status() for load in loads})},
         )
     outcomes = [row for load in loads for row in load.report_outcomes]
+    release_free_memory()
     yield from _with_report_outcomes(merge_account_results(loads), outcomes)
     if settings.archive_retention_days is not None:
         for account in settings.accounts:
@@ -194,3 +196,4 @@ def vendor_inbox_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResour
     yield from dlt.run(
         context=context, dlt_source=inbox_source(inbox_dir=settings.inbox_dir), dlt_pipeline=_pipeline(INBOX_PIPELINE, acorn)
     )
+    release_free_memory()
