@@ -79,15 +79,9 @@ from .windows import day_end, day_start, require_aware, slices, window_start
 
 logger = logging.getLogger("acorn.sources.vendor_api")
 
-# Every table reaches dlt as Arrow tables, which skip its row-by-row normaliser, the slowest step:
-# the order tables built by `columnar` (or row by row), the reports row by row (260,000 forecast
-# rows for 5,000 ASINs).
-ORDERS_SCHEMA = columnar.ORDERS_SCHEMA
-ITEMS_SCHEMA = columnar.ITEMS_SCHEMA
-STATUS_SCHEMA = columnar.STATUS_SCHEMA
-STATUS_ITEMS_SCHEMA = columnar.STATUS_ITEMS_SCHEMA
-STATUS_ACKNOWLEDGEMENTS_SCHEMA = columnar.STATUS_ACKNOWLEDGEMENTS_SCHEMA
-STATUS_QUANTITY_CHANGES_SCHEMA = columnar.STATUS_QUANTITY_CHANGES_SCHEMA
+# Every table reaches dlt as an Arrow table, which skips its row-by-row normaliser, the slowest
+# step. The order tables' schemas are in `columnar`. The reports' rows (260,000 forecast rows for
+# 5,000 ASINs) are built row by row and typed with these.
 FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
 INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_INVENTORY)
 SALES_SCHEMA = arrow_schema(columns.VENDOR_SALES)
@@ -118,6 +112,10 @@ class VendorClient(Protocol):
 
 
 ClientFactory = Callable[[], AbstractContextManager[VendorClient]]
+# Builds one order table from a page's records as Arrow structs, or returns None (see `columnar`).
+ColumnBuilder = Callable[[pa.StructArray, str], pa.Table | None]
+# Builds the rows of one order table from one record parsed as a dict (see `rows`).
+RowBuilder = Callable[[dict[str, Any], str], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -145,13 +143,7 @@ class PageOrders:
     def count(self) -> int:
         return len(self.kept) if self.records is not None else len(self.parsed)
 
-    def table(
-        self,
-        build_columns: Callable[[pa.StructArray, str], pa.Table | None],
-        build_rows: Callable[[dict[str, Any], str], list[dict[str, Any]]],
-        account: str,
-        schema: pa.Schema,
-    ) -> pa.Table:
+    def table(self, build_columns: ColumnBuilder, build_rows: RowBuilder, account: str, schema: pa.Schema) -> pa.Table:
         """Return one order table of this page, column by column when the values allow it."""
         if self.records is not None:
             table = build_columns(self.records, account)
@@ -171,13 +163,7 @@ class OrderBatch:
 
     pages: tuple[PageOrders, ...]
 
-    def table(
-        self,
-        build_columns: Callable[[pa.StructArray, str], pa.Table | None],
-        build_rows: Callable[[dict[str, Any], str], list[dict[str, Any]]],
-        account: str,
-        schema: pa.Schema,
-    ) -> pa.Table:
+    def table(self, build_columns: ColumnBuilder, build_rows: RowBuilder, account: str, schema: pa.Schema) -> pa.Table:
         """Return one order table of these pages; a page with new fields adds their columns."""
         tables = [page.table(build_columns, build_rows, account, schema) for page in self.pages]
         if len(tables) == 1:
@@ -185,7 +171,7 @@ class OrderBatch:
         return pa.concat_tables(tables, promote_options="default")
 
 
-def _single_row(build_row: Callable[[dict[str, Any], str], dict[str, Any]]) -> Callable[[dict[str, Any], str], list[dict[str, Any]]]:
+def _single_row(build_row: Callable[[dict[str, Any], str], dict[str, Any]]) -> RowBuilder:
     return lambda record, account: [build_row(record, account)]
 
 
@@ -538,7 +524,7 @@ def vendor_api_source(
         columns=columns.PURCHASE_ORDERS,
     )
     def purchase_orders(batch: OrderBatch) -> Iterator[Any]:
-        yield batch.table(columnar.purchase_orders_table, _single_row(purchase_order_row), account, ORDERS_SCHEMA)
+        yield batch.table(columnar.purchase_orders_table, _single_row(purchase_order_row), account, columnar.ORDERS_SCHEMA)
 
     # merge_key: a changed order replaces all its stored lines, so a line Amazon removed from
     # the order does not linger.
@@ -551,7 +537,7 @@ def vendor_api_source(
         columns=columns.PURCHASE_ORDER_ITEMS,
     )
     def purchase_order_items(batch: OrderBatch) -> Iterator[Any]:
-        yield batch.table(columnar.purchase_order_items_table, purchase_order_item_rows, account, ITEMS_SCHEMA)
+        yield batch.table(columnar.purchase_order_items_table, purchase_order_item_rows, account, columnar.ITEMS_SCHEMA)
 
     @dlt.resource(name="purchase_order_status_feed", selected=False)
     def purchase_order_status_feed() -> Iterator[list[dict[str, Any]]]:
@@ -576,7 +562,7 @@ def vendor_api_source(
     )
     def purchase_order_status(batch: OrderBatch) -> Iterator[Any]:
         yield batch.table(
-            columnar.purchase_order_status_table, _single_row(purchase_order_status_row), account, STATUS_SCHEMA
+            columnar.purchase_order_status_table, _single_row(purchase_order_status_row), account, columnar.STATUS_SCHEMA
         )
 
     @dlt.transformer(
@@ -589,7 +575,7 @@ def vendor_api_source(
     )
     def purchase_order_status_items(batch: OrderBatch) -> Iterator[Any]:
         yield batch.table(
-            columnar.purchase_order_status_items_table, purchase_order_status_item_rows, account, STATUS_ITEMS_SCHEMA
+            columnar.purchase_order_status_items_table, purchase_order_status_item_rows, account, columnar.STATUS_ITEMS_SCHEMA
         )
 
     @dlt.transformer(
@@ -605,7 +591,7 @@ def vendor_api_source(
             columnar.purchase_order_status_acknowledgements_table,
             purchase_order_status_acknowledgement_rows,
             account,
-            STATUS_ACKNOWLEDGEMENTS_SCHEMA,
+            columnar.STATUS_ACKNOWLEDGEMENTS_SCHEMA,
         )
 
     @dlt.transformer(
@@ -621,7 +607,7 @@ def vendor_api_source(
             columnar.purchase_order_status_quantity_changes_table,
             purchase_order_status_quantity_change_rows,
             account,
-            STATUS_QUANTITY_CHANGES_SCHEMA,
+            columnar.STATUS_QUANTITY_CHANGES_SCHEMA,
         )
 
     @dlt.resource(
