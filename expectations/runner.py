@@ -171,10 +171,10 @@ def _validate_chunk(frame: pd.DataFrame, spec: SuiteSpec) -> ExpectationSuiteVal
 def _forget_batches() -> None:
     """Drop the frames GX's execution engine keeps of every batch it loaded.
 
-    It keeps one per table for the life of the process, through the whole run; on the large
-    profile they held about 1.5 GB while dbt ran. GX 1.x has no public call that drops the
-    frames (`reset_batch_cache` keeps them), hence its private dict;
-    tests/expectations/test_runner_memory.py fails if that stops working.
+    The engine keeps one frame per table for the life of the process, so they stayed through
+    the whole run. GX 1.x has no public call that drops them (`reset_batch_cache` keeps them),
+    so this clears its private dict, and tests/expectations/test_runner_memory.py fails if
+    that stops working.
     """
     manager = _pandas_datasource().get_execution_engine().batch_manager
     manager.reset_batch_cache()

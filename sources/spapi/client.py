@@ -81,31 +81,17 @@ class _Pagination(msgspec.Struct):
     nextToken: str | None = None
 
 
-class _OrdersPayload(msgspec.Struct):
-    orders: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
-    pagination: _Pagination | None = None
-
-
-class _OrdersStatusPayload(msgspec.Struct):
-    ordersStatus: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
-    pagination: _Pagination | None = None
-
-
-class _OrdersPage(msgspec.Struct):
-    payload: _OrdersPayload
-
-
-class _OrdersStatusPage(msgspec.Struct):
-    payload: _OrdersStatusPayload
+def _listing_decoder(listing_key: str) -> msgspec.json.Decoder:
+    """Return a decoder of `{"payload": {listing_key: [...], "pagination": {...}}}` that keeps the records as JSON."""
+    records = (listing_key, msgspec.Raw, msgspec.field(default_factory=lambda: msgspec.Raw(b"[]")))
+    payload = msgspec.defstruct(f"_{listing_key}Payload", [records, ("pagination", _Pagination | None, None)])
+    return msgspec.json.Decoder(msgspec.defstruct(f"_{listing_key}Page", [("payload", payload)]))
 
 
 # A listing page is decoded only as far as its page token: the records stay JSON text, which the
 # vendor_api source reads into Arrow columns without building a Python object per value.
-_LISTING_DECODERS = {
-    "getPurchaseOrders": msgspec.json.Decoder(_OrdersPage),
-    "getPurchaseOrdersStatus": msgspec.json.Decoder(_OrdersStatusPage),
-}
 _LISTING_KEYS = {"getPurchaseOrders": "orders", "getPurchaseOrdersStatus": "ordersStatus"}
+_LISTING_DECODERS = {operation: _listing_decoder(key) for operation, key in _LISTING_KEYS.items()}
 # Writes Decimal values back as the exact JSON numbers they were read from.
 _RECORDS_ENCODER = msgspec.json.Encoder(decimal_format="number")
 
@@ -443,20 +429,15 @@ class SpApiClient:
 
     def _parse_once(self, response: httpx.Response, decode: Callable[[bytes], Any] | None = None) -> bool:
         """Parse a body as JSON (numbers as Decimal) and keep the result for _json; return whether it parsed."""
-        body: Any = None
-        if decode is not None:
+        for parse in (decode, _decode_json) if decode is not None else (_decode_json,):
             try:
-                body = decode(response.content)
+                body = parse(response.content)
             except ValueError:
-                body = None
-        if body is None:
-            try:
-                body = _decode_json(response.content)
-            except ValueError:
-                return False
-        with self._parsed_lock:
-            self._parsed[response] = body
-        return True
+                continue
+            with self._parsed_lock:
+                self._parsed[response] = body
+            return True
+        return False
 
     def _json(self, operation: str, response: httpx.Response) -> Any:
         with self._parsed_lock:
@@ -492,7 +473,7 @@ class SpApiClient:
 
     def _listing_page(self, operation: str, response: httpx.Response) -> ListingPage:
         body = self._json(operation, response)
-        if isinstance(body, _OrdersPage | _OrdersStatusPage):
+        if isinstance(body, msgspec.Struct):
             pagination = body.payload.pagination
             records = getattr(body.payload, _LISTING_KEYS[operation])
             return ListingPage(bytes(records), pagination.nextToken if pagination else None)

@@ -122,14 +122,15 @@ RowBuilder = Callable[[dict[str, Any], str], list[dict[str, Any]]]
 class PageOrders:
     """The orders of one listing page that are new in this run.
 
-    `records` holds them as Arrow structs when the page's JSON read as the model types it; the
-    order tables are then built column by column (`columnar`). Otherwise, or when a value needs
-    the row builders' checks, `dicts` gives the same orders as parsed JSON for the row builders.
+    When the page's JSON reads as the model types it, `records` contains them as Arrow structs
+    and `positions` their places in the page, and the order tables are built column by column
+    (`columnar`). Otherwise `parsed` contains them as dicts. Either way, `dicts` gives them as
+    dicts for the row builders, which take over when a value needs their checks.
     """
 
     records: pa.StructArray | None = None
     page_json: bytes | None = None
-    kept: tuple[int, ...] = ()
+    positions: tuple[int, ...] = ()
     parsed: tuple[dict[str, Any], ...] = ()
 
     @cached_property
@@ -137,11 +138,11 @@ class PageOrders:
         if self.page_json is None:
             return list(self.parsed)
         records = json.loads(self.page_json, parse_float=Decimal) or []
-        return [records[position] for position in self.kept]
+        return [records[position] for position in self.positions]
 
     @property
     def count(self) -> int:
-        return len(self.kept) if self.records is not None else len(self.parsed)
+        return len(self.positions) if self.records is not None else len(self.parsed)
 
     def table(self, build_columns: ColumnBuilder, build_rows: RowBuilder, account: str, schema: pa.Schema) -> pa.Table:
         """Return one order table of this page, column by column when the values allow it."""
@@ -205,12 +206,8 @@ def _window_pages(client: VendorClient, fetch: Callable[..., Iterator[Any]], que
         ahead.shutdown(wait=False, cancel_futures=True)
 
 
-def _new_orders(page: Any, listing_key: str, seen: set[str]) -> tuple[PageOrders | None, list[dict[str, Any]]]:
-    """Return the orders of `page` not in `seen` (and add them), with those parsed as dicts.
-
-    The dicts are the orders whose page needs the row builders, for the new-field check; a page
-    read as Arrow structs has no field the model lacks.
-    """
+def _new_orders(page: Any, listing_key: str, seen: set[str]) -> PageOrders | None:
+    """Return the orders of `page` not in `seen`, and add their numbers to `seen`; None when none are new."""
     if isinstance(page, ListingPage):
         records = columnar.read_records(page.records_json, listing_key)
         if records is not None:
@@ -221,9 +218,9 @@ def _new_orders(page: Any, listing_key: str, seen: set[str]) -> tuple[PageOrders
                     seen.add(number)
                     kept.append(position)
             if not kept:
-                return None, []
+                return None
             selected = records if len(kept) == len(records) else records.take(pa.array(kept))
-            return PageOrders(records=selected, page_json=page.records_json, kept=tuple(kept)), []
+            return PageOrders(records=selected, page_json=page.records_json, positions=tuple(kept))
         orders = json.loads(page.records_json, parse_float=Decimal) or []
     else:
         orders = (page or {}).get(listing_key) or []
@@ -234,7 +231,7 @@ def _new_orders(page: Any, listing_key: str, seen: set[str]) -> tuple[PageOrders
             continue
         seen.add(number)
         fresh.append(order)
-    return (PageOrders(parsed=tuple(fresh)) if fresh else None), fresh
+    return PageOrders(parsed=tuple(fresh)) if fresh else None
 
 
 def _utc_now() -> datetime:
@@ -275,11 +272,12 @@ def _feed(
     ]
     with client_factory() as client:
         for page in _window_pages(client, fetch, queries):
-            orders, parsed = _new_orders(page, listing_key, seen)
+            orders = _new_orders(page, listing_key, seen)
             if orders is None:
                 continue
             fetched += orders.count
-            unknown |= new_fields(parsed)
+            # A page read as Arrow structs has no field the model lacks, and no parsed dicts.
+            unknown |= new_fields(list(orders.parsed))
             pending.append(orders)
             if sum(part.count for part in pending) >= BATCH_ORDERS:
                 yield OrderBatch(tuple(pending))

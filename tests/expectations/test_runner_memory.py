@@ -1,5 +1,5 @@
-"""validate_table keeps no frame once it returns: GX's execution engine would otherwise hold one
-per table for the rest of the run (about 1.5 GB of the large profile's run)."""
+"""validate_table keeps no frame once it returns, where GX's execution engine would keep one per
+table for the rest of the run."""
 
 from __future__ import annotations
 
