@@ -352,6 +352,40 @@ def _execute(
     return planned, outcome(Outcome.LOADED, report_id=report_id), document
 
 
+# dlt reads its resources in turn on one thread, so a report's wait (seconds to minutes) or its
+# row building (seconds for a forecast) there would stop every listing. Both run on these pools
+# instead. Waits overlap, and rows are built one report at a time to bound the memory held.
+_REPORT_WAITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="acorn-report")
+_REPORT_ROWS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-report-rows")
+
+
+def _off_thread(pool: ThreadPoolExecutor, call: Callable[..., Any], *args: Any) -> Iterator[None]:
+    """Run `call` on `pool`, yielding None until it returns, and return its result.
+
+    dlt takes a None from a resource as "nothing yet" and reads the other resources meanwhile.
+    """
+    future = pool.submit(call, *args)
+    while not future.done():
+        yield None
+    return future.result()
+
+
+def _report_rows(
+    to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
+    document: dict[str, Any],
+    account: str,
+    report_id: str,
+    marketplace_id: str,
+    vendor_code: str | None,
+    schema: Any,
+) -> tuple[int, pa.Table | None]:
+    """Build a report document's rows as one Arrow table; a `RecordError` names the bad value."""
+    rows = to_rows(document, account, report_id, marketplace_id)
+    for row in rows:
+        row["vendor_code"] = vendor_code
+    return len(rows), (to_arrow(rows, schema) if rows else None)
+
+
 def _plan(
     feed: ReportFeed | HourlyReportFeed,
     marketplace_id: str,
@@ -416,24 +450,23 @@ def _report_feed(
             if not plan:
                 logger.info("%s: nothing to request for %s; every published period is loaded", feed.name, marketplace_id)
             for planned in plan:
-                planned, result, document = _execute(client, planned, pending)
+                planned, result, document = yield from _off_thread(_REPORT_WAITS, _execute, client, planned, pending)
                 if document is not None:
                     unknown |= new_report_fields(document)
                     try:
-                        rows = to_rows(document, account, str(planned.report_id), marketplace_id)
-                        for row in rows:
-                            row["vendor_code"] = vendor_code
+                        count, table = yield from _off_thread(
+                            _REPORT_ROWS, _report_rows, to_rows, document, account, str(planned.report_id),
+                            marketplace_id, vendor_code, schema,
+                        )  # fmt: skip
                     except RecordError as error:
                         # One bad value keeps the whole report out, so no period is half loaded.
-                        rows, document = [], None
+                        count, table, document = 0, None, None
                         result = replace(result, outcome=Outcome.FAILED, detail=str(error))
-                    result = replace(result, rows=len(rows))
+                    result = replace(result, rows=count)
                 if document is not None:
-                    logger.info(
-                        "%s: %d rows for %s from report %s", feed.name, len(rows), planned.label, planned.report_id
-                    )
-                    if rows:
-                        yield to_arrow(rows, schema)
+                    logger.info("%s: %d rows for %s from report %s", feed.name, count, planned.label, planned.report_id)
+                    if table is not None:
+                        yield table
                 else:
                     logger.warning(
                         "%s: %s for %s (report %s): %s. Action: %s",

@@ -1,6 +1,7 @@
 """The vendor_api source loaded into DuckDB from an in-memory client (no server)."""
 
 import shutil
+import threading
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -8,6 +9,7 @@ import pytest
 from vendor_fakes import FakeVendorClient, iso, make_order, make_status
 
 from sources.pipeline import make_pipeline
+from sources.vendor_api import source as source_module
 from sources.vendor_api import vendor_api_source
 
 NOW = datetime(2024, 6, 12, 15, 30, tzinfo=UTC)  # a Wednesday
@@ -267,3 +269,42 @@ def test_failed_run_keeps_cursor(world, tmp_path):
 
     listing_calls = [filters for name, filters in client.calls if name == "getPurchaseOrders"]
     assert listing_calls[0]["created_after"] == NOW - timedelta(days=1)
+
+
+class ReportsAwaitingListings(FakeVendorClient):
+    """A client whose reports become ready only once both listings have served their last page.
+
+    Amazon takes seconds to minutes to produce a report; the listings must not wait for it.
+    """
+
+    def __init__(self, *args, listing_calls: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.listing_calls = listing_calls
+        self.listings_read = 0
+        self.listings_done = threading.Event()
+        self.waits_that_saw_listings_done: list[bool] = []
+
+    def _paged(self, key, matches):
+        yield from super()._paged(key, matches)
+        self.listings_read += 1
+        if self.listings_read == self.listing_calls:
+            self.listings_done.set()
+
+    def wait_for_report(self, report_id, deadline=None):
+        self.waits_that_saw_listings_done.append(self.listings_done.wait(timeout=5))
+        return super().wait_for_report(report_id, deadline)
+
+
+def test_listings_run_during_report_wait(world, tmp_path, monkeypatch):
+    orders, statuses = world
+    # Each page reaches dlt as it is read, as the pages of a large listing do.
+    monkeypatch.setattr(source_module, "BATCH_ORDERS", 1)
+    # 13 windows of 7 days over 90 days, each listing queried two ways: 26 calls per listing.
+    client = ReportsAwaitingListings(orders, statuses, listing_calls=52)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+
+    run(pipeline, client)
+
+    assert client.waits_that_saw_listings_done, "no report was requested"
+    assert all(client.waits_that_saw_listings_done)
+    assert counts(tmp_path / "w.duckdb")["vendor_forecasts"] == 2
