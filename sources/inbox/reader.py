@@ -82,7 +82,7 @@ def key_digest(key: tuple[Any, ...]) -> int:
 
 def _key_on_line(path: Path, table: CsvTable, line: int) -> tuple[Any, ...] | None:
     """Return the typed key of the row that ends on `line`, reading the file again."""
-    for row_line, row in _typed_rows(path, table, check_keys=False):
+    for row_line, row, _digest in typed_rows(path, table, check_keys=False):
         if row_line == line:
             return tuple(row[name] for name in table.primary_key)
     return None
@@ -90,68 +90,132 @@ def _key_on_line(path: Path, table: CsvTable, line: int) -> tuple[Any, ...] | No
 
 def iter_csv_rows(path: Path, table: CsvTable) -> Iterator[dict[str, Any]]:
     """Yield the typed rows of `path` one by one; raise InboxFileError on the first invalid cell."""
-    for _line, row in _typed_rows(path, table, check_keys=True):
+    for _line, row, _digest in typed_rows(path, table):
         yield row
 
 
-def _typed_rows(path: Path, table: CsvTable, check_keys: bool) -> Iterator[tuple[int, dict[str, Any]]]:
-    # Keys are remembered by digest: a million tuples of text would take several hundred MB.
-    # A digest seen before is checked against the earlier line's key before it counts as a repeat.
-    keys: dict[int, int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        header = next(reader, None)
-        if header is None:
-            logger.warning("%s is empty; nothing to load", path)
-            return
-        header = [name.strip() for name in header]
-        missing = [column.name for column in table.columns if column.in_header and column.name not in header]
+def raw_lines(path: Path) -> Iterator[bytes]:
+    """Yield the physical lines of `path` as bytes, each with its line break.
+
+    A line ends at LF, CR LF or a lone CR, as in a text file opened with newline="", so line
+    numbers match those that the csv module counts.
+    """
+    with path.open("rb") as stream:
+        for line in stream:
+            if b"\r" in line:
+                yield from line.splitlines(keepends=True)
+            else:
+                yield line
+
+
+def record_digest(raw: bytes) -> bytes:
+    """Return an 8-byte digest of a record's raw bytes, without its final line break."""
+    return hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=8).digest()
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str], bytes]]:
+    """Yield each CSV record of `path` as (last line number, cells, digest of its raw bytes)."""
+    consumed: list[bytes] = []
+
+    def text_lines() -> Iterator[str]:
+        encoding = "utf-8-sig"  # a byte order mark may open the first line only
+        for raw in raw_lines(path):
+            consumed.append(raw)
+            yield raw.decode(encoding)
+            encoding = "utf-8"
+
+    reader = csv.reader(text_lines())
+    for cells in reader:
+        raw = consumed[0] if len(consumed) == 1 else b"".join(consumed)
+        consumed.clear()
+        yield reader.line_num, cells, record_digest(raw)
+
+
+class CsvHeader:
+    """The column positions that a file's header line gives."""
+
+    def __init__(self, path: Path, table: CsvTable, cells: list[str]) -> None:
+        names = [name.strip() for name in cells]
+        missing = [column.name for column in table.columns if column.in_header and column.name not in names]
         if missing:
-            names = ", ".join(column.name for column in table.columns if column.in_header)
+            required = ", ".join(column.name for column in table.columns if column.in_header)
             optional = [column.name for column in table.columns if not column.in_header]
             raise InboxFileError(
                 f"{path.name} line 1: missing column(s) {', '.join(missing)}. Nothing from "
-                f"{path.name} was loaded: the header must name {names}"
+                f"{path.name} was loaded: the header must name {required}"
                 + (f" (and may name {', '.join(optional)})" if optional else "")
             )
-        extra = [name for name in header if name not in {c.name for c in table.columns}]
+        extra = [name for name in names if name not in {c.name for c in table.columns}]
         if extra:
             logger.warning("%s: ignoring unknown column(s) %s", path.name, ", ".join(extra))
-        positions = {name: index for index, name in enumerate(header)}
+        self.path = path
+        self.table = table
+        self.width = len(names)
+        self.positions = {name: index for index, name in enumerate(names)}
 
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
+    def typed_row(self, line: int, cells: list[str]) -> dict[str, Any] | None:
+        """Return the typed row of the record that ends on `line`, or None for a blank record.
+
+        Raise InboxFileError on a wrong number of fields or the first invalid cell.
+        """
+        path = self.path
+        if not any(cell.strip() for cell in cells):
+            return None
+        if len(cells) != self.width:
+            raise InboxFileError(
+                f"{path.name} line {line}: {len(cells)} fields where the header has "
+                f"{self.width}. Nothing from {path.name} was loaded: quote values that "
+                "contain commas and run again"
+            )
+        row: dict[str, Any] = {}
+        for column in self.table.columns:
+            position = self.positions.get(column.name)
+            raw = "" if position is None else cells[position].strip()
+            if raw == "":
+                if column.required:
+                    raise _cell_error(path, line, column.name, raw, "is empty but required")
+                row[column.name] = None
                 continue
-            if len(cells) != len(header):
-                raise InboxFileError(
-                    f"{path.name} line {line}: {len(cells)} fields where the header has "
-                    f"{len(header)}. Nothing from {path.name} was loaded: quote values that "
-                    "contain commas and run again"
-                )
-            row: dict[str, Any] = {}
-            for column in table.columns:
-                position = positions.get(column.name)
-                raw = "" if position is None else cells[position].strip()
-                if raw == "":
-                    if column.required:
-                        raise _cell_error(path, line, column.name, raw, "is empty but required")
-                    row[column.name] = None
-                    continue
-                try:
-                    row[column.name] = _convert(column, raw)
-                except ValueError as problem:
-                    raise _cell_error(path, line, column.name, raw, str(problem)) from None
-            if check_keys:
-                key = tuple(row[name] for name in table.primary_key)
-                digest = key_digest(key)
-                earlier = keys.get(digest)
-                if earlier is not None and _key_on_line(path, table, earlier) == key:
-                    key_text = ", ".join(str(value) for value in key)
-                    raise InboxFileError(
-                        f"{path.name} line {line}: the key ({', '.join(table.primary_key)}) = "
-                        f"({key_text}) repeats line {earlier}. Nothing from {path.name} was loaded: "
-                        "keep one row per key and run again"
-                    )
-                keys[digest] = line
-            yield line, row
+            try:
+                row[column.name] = _convert(column, raw)
+            except ValueError as problem:
+                raise _cell_error(path, line, column.name, raw, str(problem)) from None
+        return row
+
+    def duplicate_key_error(self, line: int, key: tuple[Any, ...], earlier: int) -> InboxFileError:
+        path = self.path
+        key_text = ", ".join(str(value) for value in key)
+        return InboxFileError(
+            f"{path.name} line {line}: the key ({', '.join(self.table.primary_key)}) = "
+            f"({key_text}) repeats line {earlier}. Nothing from {path.name} was loaded: "
+            "keep one row per key and run again"
+        )
+
+
+def typed_rows(path: Path, table: CsvTable, check_keys: bool = True) -> Iterator[tuple[int, dict[str, Any], bytes]]:
+    """Yield (line, typed row, digest of the record's raw bytes) for each row of `path`.
+
+    Raise InboxFileError on the first invalid row, or on a key that repeats an earlier row's
+    when `check_keys` is set.
+    """
+    # Keys are remembered by digest: a million tuples of text would take several hundred MB.
+    # A digest seen before is checked against the earlier line's key before it counts as a repeat.
+    keys: dict[int, int] = {}
+    records = _records(path)
+    first = next(records, None)
+    if first is None:
+        logger.warning("%s is empty; nothing to load", path)
+        return
+    header = CsvHeader(path, table, first[1])
+    for line, cells, digest in records:
+        row = header.typed_row(line, cells)
+        if row is None:
+            continue
+        if check_keys:
+            key = tuple(row[name] for name in table.primary_key)
+            digest_of_key = key_digest(key)
+            earlier = keys.get(digest_of_key)
+            if earlier is not None and _key_on_line(path, table, earlier) == key:
+                raise header.duplicate_key_error(line, key, earlier)
+            keys[digest_of_key] = line
+        yield line, row, digest

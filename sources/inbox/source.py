@@ -2,13 +2,16 @@
 
 A vendor's export is rewritten in full, usually with a day's rows added to rows loaded before.
 Merging every row again costs time (86 s measured for the large sandbox profile's 1.7 million
-cartons), so each load records a 64-bit digest of every row of the file and of every key
-loaded so far, in files beside the pipeline's working folder:
+cartons), so each load records a 64-bit digest of the raw bytes of every row of the file, with
+its key's digest, and of every key loaded so far, in files beside the pipeline's working folder:
 
 - a file whose content is unchanged since the last load is not loaded at all;
-- a changed file is still validated in full, and then only its new or changed rows are loaded.
+- in a changed file, a line whose digest is a row of the last load is that row, unchanged and
+  valid, so only the other lines are parsed, validated and loaded (`changes.find_changed_rows`);
+- a file whose records may span lines, whose header changed, or that has many changed lines is
+  read and validated in full, and then only its new or changed rows are loaded.
 
-Both shortcuts are taken only while the warehouse still contains what was loaded: the last load's
+The shortcuts are taken only while the warehouse still contains what was loaded: the last load's
 rows are there, and the table has one row per key ever loaded. A restored backup or a replaced
 warehouse file fails that test, and the whole file is loaded again.
 """
@@ -26,7 +29,8 @@ from dlt.common.storages.exceptions import CurrentLoadPackageStateNotAvailable
 from dlt.sources import DltResource
 
 from .columns import TABLES, CsvTable, dlt_columns
-from .reader import iter_csv_rows, key_digest
+from .changes import LoadedDigests, find_changed_rows, find_sorted, header_digest, sorted_unique
+from .reader import iter_csv_rows, key_digest, typed_rows
 
 logger = logging.getLogger("acorn.sources.inbox")
 CHUNK_ROWS = 50_000
@@ -36,6 +40,9 @@ KEPT_ROWS = 200_000
 # rows that load wrote and how many keys the table has had since.
 LOADED_FILE_KEY = "loaded_file"
 DIGESTS_FOLDER = "inbox_row_digests"
+# What the kept row digests are taken of. Digests of another format cannot be compared, so a
+# load after one whose state names another format reads and loads the whole file.
+DIGEST_FORMAT = "raw-record-blake2b-64"
 
 
 def file_digest(path: Path) -> str:
@@ -44,15 +51,6 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _digest(values: tuple[Any, ...]) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(values).encode(), digest_size=8).digest(), "little")
-
-
-def _contains(sorted_digests: np.ndarray, digest: int) -> bool:
-    position = int(np.searchsorted(sorted_digests, np.uint64(digest)))
-    return position < len(sorted_digests) and int(sorted_digests[position]) == digest
 
 
 def _warehouse_holds(table: str, loaded: dict[str, Any]) -> bool:
@@ -87,21 +85,23 @@ class _Digests:
         except Exception:  # read outside a pipeline: nothing is recorded
             self.folder = None
 
-    def read(self, load_id: str | None) -> tuple[np.ndarray, np.ndarray] | None:
-        if self.folder is None or load_id is None:
+    def read(self, load_id: str) -> LoadedDigests | None:
+        if self.folder is None:
             return None
-        paths = (self.folder / f"{load_id}.rows.npy", self.folder / f"{load_id}.keys.npy")
+        paths = [self.folder / f"{load_id}.{name}.npy" for name in ("rows", "row_keys", "keys")]
         if not all(path.is_file() for path in paths):
             return None
-        return np.load(paths[0]), np.load(paths[1])
+        rows, row_keys, keys = (np.load(path) for path in paths)
+        return LoadedDigests(rows=rows, row_keys=row_keys, keys=keys)
 
-    def write(self, load_id: str, rows: np.ndarray, keys: np.ndarray) -> None:
+    def write(self, load_id: str, digests: LoadedDigests) -> None:
         """Write this load's digests, named by its load id."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        np.save(self.folder / f"{load_id}.rows.npy", rows)
-        np.save(self.folder / f"{load_id}.keys.npy", keys)
+        np.save(self.folder / f"{load_id}.rows.npy", digests.rows)
+        np.save(self.folder / f"{load_id}.row_keys.npy", digests.row_keys)
+        np.save(self.folder / f"{load_id}.keys.npy", digests.keys)
 
     def prune(self, keep: set[str]) -> None:
         """Delete the digests of every load whose id is not in `keep`."""
@@ -120,6 +120,41 @@ def _current_load_id() -> str | None:
         return None
 
 
+def _read_whole_file(
+    path: Path, table: CsvTable, previous: LoadedDigests | None
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]] | None]:
+    """Validate every row of `path`; return its row and key digests, and its rows not in `previous`.
+
+    The whole file is validated before its first row is handed to dlt, so a bad row loads
+    nothing from that file. New and changed rows are kept from this reading while they are
+    few (a day's worth), so the file is read only once. Otherwise the third value is None, and
+    the caller reads the file a second time, handing rows over in chunks, so a shipment export
+    of millions of cartons is never held in memory at once.
+    """
+    row_digests, key_digests = bytearray(), array("Q")
+    kept: list[dict[str, Any]] | None = [] if previous is not None else None
+    for _line, row, row_digest in typed_rows(path, table):
+        row_digests += row_digest
+        key_digests.append(key_digest(tuple(row[name] for name in table.primary_key)))
+        if kept is not None and not _contains(previous.rows, row_digest):
+            kept.append(row)
+            if len(kept) > KEPT_ROWS:
+                kept = None
+    file_rows = np.frombuffer(bytes(row_digests), dtype="<u8")
+    return file_rows, np.frombuffer(key_digests, dtype=np.uint64), kept
+
+
+def _contains(sorted_digests: np.ndarray, digest: bytes) -> bool:
+    value = int.from_bytes(digest, "little")
+    position = int(np.searchsorted(sorted_digests, np.uint64(value)))
+    return position < len(sorted_digests) and int(sorted_digests[position]) == value
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
 def _file_resource(inbox_dir: Path, table: CsvTable) -> DltResource:
     def rows() -> Iterator[list[dict[str, Any]]]:
         path = inbox_dir / table.file_name
@@ -134,50 +169,46 @@ def _file_resource(inbox_dir: Path, table: CsvTable) -> DltResource:
             logger.info("%s: %s is unchanged since load %s; nothing to load", table.table, path, loaded["load_id"])
             return
         digests = _Digests(table.table)
-        previous = digests.read(loaded.get("load_id")) if warehouse_intact else None
+        header = header_digest(path)
+        previous = None
+        # Loads before DIGEST_FORMAT kept digests of typed values, which a line's digest never matches.
+        if warehouse_intact and loaded.get("digests") == DIGEST_FORMAT and loaded.get("header") == header:
+            previous = digests.read(loaded["load_id"])
 
-        # The whole file is validated before its first row is handed to dlt, so a bad row
-        # loads nothing from that file. The second reading hands rows over in chunks, so a
-        # shipment export of millions of cartons is never held in memory at once.
-        # New and changed rows are kept from the first reading while they are few (a day's
-        # worth), so the file is read only once.
-        row_digests, key_digests = array("Q"), array("Q")
-        changed_rows: list[dict[str, Any]] | None = [] if previous is not None else None
-        for row in iter_csv_rows(path, table):
-            row_digest = _digest(tuple(row.values()))
-            row_digests.append(row_digest)
-            key_digests.append(key_digest(tuple(row[name] for name in table.primary_key)))
-            if changed_rows is not None and not _contains(previous[0], row_digest):
-                changed_rows.append(row)
-                if len(changed_rows) > KEPT_ROWS:
-                    changed_rows = None
-        file_rows = np.frombuffer(row_digests, dtype=np.uint64)
-        file_keys = np.frombuffer(key_digests, dtype=np.uint64)
+        changed = find_changed_rows(path, table, previous, KEPT_ROWS) if previous is not None else None
+        if changed is not None:
+            file_rows, file_keys = changed.file_rows, changed.file_keys
+            to_load_count = len(changed.rows)
+        else:
+            file_rows, file_keys, kept_rows = _read_whole_file(path, table, previous)
+            to_load = np.ones(len(file_rows), dtype=bool) if previous is None else ~find_sorted(previous.rows, file_rows)[0]
+            to_load_count = int(to_load.sum())
+        all_keys = sorted_unique(file_keys if previous is None else np.concatenate([previous.keys, file_keys]))
         if previous is None:
-            to_load = np.ones(len(file_rows), dtype=bool)
-            all_keys = np.unique(file_keys)
             logger.info("%s: %d rows from %s", table.table, len(file_rows), path)
         else:
-            to_load = ~np.isin(file_rows, previous[0])
-            all_keys = np.union1d(previous[1], file_keys)
             logger.info(
                 "%s: %d of %d rows in %s are new or changed since load %s",
-                table.table, int(to_load.sum()), len(file_rows), path, loaded["load_id"],
+                table.table, to_load_count, len(file_rows), path, loaded["load_id"],
             )  # fmt: skip
 
         load_id = _current_load_id()
         if load_id is not None:
             # dlt keeps resource state only when the load succeeds, so a failed load is retried
             # from the digests of the last load that succeeded.
-            digests.write(load_id, np.sort(file_rows), all_keys)
+            order = np.argsort(file_rows)
+            digests.write(load_id, LoadedDigests(rows=file_rows[order], row_keys=file_keys[order], keys=all_keys))
             state[LOADED_FILE_KEY] = {
-                "sha256": digest, "load_id": load_id, "rows": int(to_load.sum()), "keys": len(all_keys),
+                "sha256": digest, "load_id": load_id, "rows": to_load_count, "keys": len(all_keys),
+                "digests": DIGEST_FORMAT, "header": header,
             }  # fmt: skip
             digests.prune({load_id, *([loaded["load_id"]] if loaded else [])})
 
-        if changed_rows is not None:
-            for start in range(0, len(changed_rows), CHUNK_ROWS):
-                yield changed_rows[start : start + CHUNK_ROWS]
+        if changed is not None:
+            yield from _chunks(changed.rows)
+            return
+        if kept_rows is not None:
+            yield from _chunks(kept_rows)
             return
         chunk: list[dict[str, Any]] = []
         for index, row in enumerate(iter_csv_rows(path, table)):

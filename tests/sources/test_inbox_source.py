@@ -179,7 +179,8 @@ def test_digests_of_older_loads_deleted(tmp_path):
     load_ids = {path.name.rsplit(".", 2)[0] for path in folder.glob("*.npy")}
     # The digests of the last load, and of the one before in case the last is not committed.
     assert len(load_ids) == 2
-    assert len(list(folder.glob("*.npy"))) == 4
+    # Each load keeps three arrays: row digests, their keys' digests and every key loaded.
+    assert len(list(folder.glob("*.npy"))) == 6
 
 
 def test_digests_outlive_a_dropped_working_folder(tmp_path, caplog):
@@ -415,3 +416,210 @@ def test_missing_column_names_optional_ones(tmp_path):
 
     with pytest.raises(InboxFileError, match=r"missing column\(s\) lead_time_days\. .* \(and may name requires_lot_and_expiry, account\)"):
         read_csv_file(path, VENDOR_CATALOGUE)
+
+
+STOCK_HEADER = "snapshot_date,warehouse_code,vendor_sku,asin,on_hand_units,reserved_units\n"
+
+
+def stock_line(number: int, on_hand: int) -> str:
+    return f"2024-05-12,WH-SZ,SKU-{number},B00000{number:04d},{on_hand},0\n"
+
+
+def stock_file(units_by_sku: dict[int, int]) -> str:
+    return STOCK_HEADER + "".join(stock_line(number, units) for number, units in units_by_sku.items())
+
+
+def stock_units(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(con.execute("select vendor_sku, on_hand_units from raw_vendor.vendor_stock").fetchall())
+
+
+@pytest.fixture
+def whole_file_readings(monkeypatch):
+    """Count the readings of a whole file, which a load of a few changed lines does not need."""
+    import sources.inbox.source as inbox_module
+
+    readings = []
+    whole_reading = inbox_module.typed_rows
+
+    def counted(path, table, *args, **kwargs):
+        readings.append(path.name)
+        return whole_reading(path, table, *args, **kwargs)
+
+    monkeypatch.setattr(inbox_module, "typed_rows", counted)
+    return readings
+
+
+def load_stock(tmp_path, caplog, contents: str) -> None:
+    inbox = write_inbox(tmp_path / "inbox", shipments=None, catalogue=None, stock=contents)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+
+def test_appended_lines_alone_are_read(tmp_path, caplog, whole_file_readings):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+    before = load_id_by_sku(tmp_path / "w.duckdb")
+    whole_file_readings.clear()
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30, 4: 40, 5: 50}))
+
+    assert "vendor_stock: 2 of 5 rows" in caplog.text
+    assert whole_file_readings == []
+    after = load_id_by_sku(tmp_path / "w.duckdb")
+    assert [after[sku] == before[sku] for sku in ("SKU-1", "SKU-2", "SKU-3")] == [True, True, True]
+    assert after["SKU-4"] != before["SKU-1"]
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30, "SKU-4": 40, "SKU-5": 50}
+
+
+def test_changed_middle_line_is_loaded(tmp_path, caplog, whole_file_readings):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30, 4: 40, 5: 50}))
+    whole_file_readings.clear()
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 33, 4: 40, 5: 50}))
+
+    assert "vendor_stock: 1 of 5 rows" in caplog.text
+    assert whole_file_readings == []
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 33, "SKU-4": 40, "SKU-5": 50}
+
+
+def test_removed_line_then_new_line(tmp_path, caplog, whole_file_readings):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+    whole_file_readings.clear()
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 3: 30}))
+    shrunk_log = caplog.text
+    load_stock(tmp_path, caplog, stock_file({1: 10, 3: 30, 4: 40}))
+
+    assert "vendor_stock: 0 of 2 rows" in shrunk_log
+    assert "vendor_stock: 1 of 3 rows" in caplog.text
+    assert whole_file_readings == []
+    # A merge never deletes: SKU-2 stays as loaded, as it did when files were read in full.
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30, "SKU-4": 40}
+
+
+def test_rewritten_reordered_file(tmp_path, caplog, whole_file_readings):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30, 4: 40}))
+    whole_file_readings.clear()
+
+    # Newest first, as the sandbox writes shipments.csv: a new SKU-5 on top, SKU-1 changed.
+    load_stock(tmp_path, caplog, stock_file({5: 50, 4: 40, 3: 30, 2: 20, 1: 11}))
+
+    assert "vendor_stock: 2 of 5 rows" in caplog.text
+    assert whole_file_readings == []
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 11, "SKU-2": 20, "SKU-3": 30, "SKU-4": 40, "SKU-5": 50}
+
+
+def test_bad_appended_line_loads_nothing(tmp_path, caplog):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+    bad = stock_file({1: 10, 2: 20, 3: 30, 4: 40}) + "2024-05-12,WH-SZ,SKU-5,B000000005,fifty,0\n"
+
+    # Line 1 is the header, so the fifth row is line 6.
+    with pytest.raises(
+        Exception,
+        match=r"stock.csv line 6, column on_hand_units: 'fifty' is not a whole number\. "
+        r"Nothing from stock.csv was loaded: correct the value in .*stock.csv and run again",
+    ):
+        load_stock(tmp_path, caplog, bad)
+
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30}
+    load_stock(tmp_path, caplog, bad.replace("fifty", "50"))
+    assert "vendor_stock: 2 of 5 rows" in caplog.text
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30, "SKU-4": 40, "SKU-5": 50}
+
+
+def test_new_line_repeating_an_old_key(tmp_path, caplog):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20}))
+    repeated = stock_file({1: 10, 2: 20}) + stock_line(1, 99)
+
+    with pytest.raises(Exception, match=r"stock.csv line 4: the key .* = \(2024-05-12, WH-SZ, SKU-1\) repeats line 2"):
+        load_stock(tmp_path, caplog, repeated)
+
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20}
+
+
+def test_changed_line_of_multiline_record(tmp_path, caplog, whole_file_readings):
+    # A quoted title that spans two lines: lines are not records, so the file is read in full,
+    # and still only the changed row is loaded.
+    first = CATALOGUE + 'B000000003,SKU-3,"Oak board\nwith handle",1,9.50,USD,false,14\n'
+    inbox = write_inbox(tmp_path / "inbox", shipments=None, stock=None, catalogue=first)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+    whole_file_readings.clear()
+
+    write_inbox(inbox, shipments=None, stock=None, catalogue=first.replace("9.50", "9.75"))
+    with caplog.at_level(logging.INFO, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+    assert "vendor_catalogue: 1 of 3 rows" in caplog.text
+    assert whole_file_readings == ["catalogue.csv"]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        board = con.execute("select title, unit_cost_amount from raw_vendor.vendor_catalogue where asin = 'B000000003'").fetchall()
+    assert board == [("Oak board\nwith handle", Decimal("9.750000000"))]
+
+
+def test_quoted_comma_line_is_one_record(tmp_path, caplog, whole_file_readings):
+    inbox = write_inbox(tmp_path / "inbox", shipments=None, stock=None)
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    pipeline.run(inbox_source(inbox))
+    whole_file_readings.clear()
+
+    changed = CATALOGUE.replace('"Oak bowl, large"', '"Oak bowl, ""large"""')
+    write_inbox(inbox, shipments=None, stock=None, catalogue=changed)
+    with caplog.at_level(logging.INFO, logger="acorn.sources.inbox"):
+        pipeline.run(inbox_source(inbox))
+
+    assert "vendor_catalogue: 1 of 2 rows" in caplog.text
+    assert whole_file_readings == []
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        title = con.execute("select title from raw_vendor.vendor_catalogue where asin = 'B000000001'").fetchone()[0]
+    assert title == 'Oak bowl, "large"'
+
+
+def test_carriage_return_lines_numbered(tmp_path):
+    # A lone CR ends a line, as in a text file opened with newline="".
+    path = tmp_path / "stock.csv"
+    path.write_bytes((STOCK_HEADER + stock_line(1, 10) + "2024-05-12,WH-SZ,SKU-2,,x,0\n").replace("\n", "\r").encode())
+
+    with pytest.raises(InboxFileError, match="stock.csv line 3, column on_hand_units: 'x' is not a whole number"):
+        read_csv_file(path, VENDOR_STOCK)
+
+
+@pytest.mark.parametrize("working_folder", ["kept", "dropped"])
+def test_crash_after_extract_then_rerun(tmp_path, caplog, working_folder):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+    inbox = write_inbox(tmp_path / "inbox", shipments=None, catalogue=None, stock=stock_file({1: 10, 2: 22, 3: 30, 4: 40}))
+    pipeline = make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines")
+    # The process stops after the digests and the state were written, before the rows reach
+    # the warehouse. dagster-dlt drops the working folder before each run.
+    pipeline.extract(inbox_source(inbox))
+    if working_folder == "dropped":
+        pipeline.drop()
+
+    make_pipeline(tmp_path / "w.duckdb", tmp_path / "pipelines").run(inbox_source(inbox))
+
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 22, "SKU-3": 30, "SKU-4": 40}
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 22, 3: 30, 4: 40, 5: 50}))
+    assert "vendor_stock: 1 of 5 rows" in caplog.text
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 22, "SKU-3": 30, "SKU-4": 40, "SKU-5": 50}
+
+
+def test_crash_while_handing_rows_over(tmp_path, caplog, monkeypatch):
+    import sources.inbox.source as inbox_module
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+    handed_over = inbox_module._chunks
+
+    def crash(rows):
+        raise RuntimeError("stopped between reading and committing")
+
+    # The digests of this load are written, its state is not committed.
+    monkeypatch.setattr(inbox_module, "_chunks", crash)
+    with pytest.raises(Exception, match="stopped between reading and committing"):
+        load_stock(tmp_path, caplog, stock_file({1: 10, 2: 22, 3: 30, 4: 40}))
+    monkeypatch.setattr(inbox_module, "_chunks", handed_over)
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 22, 3: 30, 4: 40}))
+
+    assert "vendor_stock: 2 of 4 rows" in caplog.text
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 22, "SKU-3": 30, "SKU-4": 40}
