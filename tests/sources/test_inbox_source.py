@@ -623,3 +623,31 @@ def test_crash_while_handing_rows_over(tmp_path, caplog, monkeypatch):
 
     assert "vendor_stock: 2 of 4 rows" in caplog.text
     assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 22, "SKU-3": 30, "SKU-4": 40}
+
+
+def test_digests_of_another_format_read_in_full(tmp_path, caplog, monkeypatch):
+    import sources.inbox.source as inbox_module
+
+    # Loads before the digests of raw lines kept digests of typed values under another format.
+    current_format = inbox_module.DIGEST_FORMAT
+    monkeypatch.setattr(inbox_module, "DIGEST_FORMAT", "typed-values")
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20}))
+    monkeypatch.setattr(inbox_module, "DIGEST_FORMAT", current_format)
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}))
+
+    assert "vendor_stock: 3 rows from" in caplog.text
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30}
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30, 4: 40}))
+    assert "vendor_stock: 1 of 4 rows" in caplog.text
+
+
+def test_crlf_file_appended_line(tmp_path, caplog, whole_file_readings):
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30}).replace("\n", "\r\n"))
+    whole_file_readings.clear()
+
+    load_stock(tmp_path, caplog, stock_file({1: 10, 2: 20, 3: 30, 4: 40}).replace("\n", "\r\n"))
+
+    assert "vendor_stock: 1 of 4 rows" in caplog.text
+    assert whole_file_readings == []
+    assert stock_units(tmp_path / "w.duckdb") == {"SKU-1": 10, "SKU-2": 20, "SKU-3": 30, "SKU-4": 40}
