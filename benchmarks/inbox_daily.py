@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.inbox_daily", description=__doc__)
     parser.add_argument("yesterday", type=Path, help="inbox folder with the day before's files")
     parser.add_argument("today", type=Path, help="inbox folder with the day's files")
-    parser.add_argument("--work", type=Path, required=True, help="folder for the warehouses (several GB for the large profile)")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the warehouses (about 600 MB for the large profile: the base and one copy)")
     parser.add_argument("--repeat", type=int, default=3, help="loads of today's files (default 3)")
     args = parser.parse_args(argv)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
