@@ -1,9 +1,13 @@
 """Find the new and changed rows of an inbox file by the digests of its lines.
 
 A line whose raw bytes match a row of the last load contains that row, already validated and
-loaded, so only the other lines are parsed and validated in Python. That is true while each line
-is one record. A file with a quoted value that spans lines, or with quotes that the pattern below does
-not cover, is left to the full reading in `reader.typed_rows`.
+loaded, so only the other lines are parsed and validated in Python. That is true while each
+line is one record. A file with a quoted value that spans lines, or with quotes that the pattern
+below does not cover, is left to the full reading in `reader.typed_rows`.
+
+NOTE: unchanged lines are not validated again, so a check added to `reader` in a later version
+applies to them only once their file is read in full (a changed header or a new
+`source.DIGEST_FORMAT`).
 """
 
 import csv
@@ -106,6 +110,9 @@ def find_changed_rows(path: Path, table: CsvTable, previous: LoadedDigests, max_
     Return None when the file needs the full reading: a line may not be one record, more than
     `max_rows` lines are new or changed, a new line is not UTF-8, or a key may repeat. The full
     reading then loads what it must or names the repeated key's lines.
+
+    NOTE: a file with both an invalid new row and a repeated key reports the invalid row first,
+    where the full reading reports whichever comes first in the file.
     """
     lines = digest_lines(path)
     if lines is None or len(lines) == 0:
