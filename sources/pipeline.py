@@ -15,7 +15,7 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def duckdb_memory_limit() -> str:
-    """Return DuckDB's memory limit for loads and dbt, such as 1GB (ACORN_DUCKDB_MEMORY_LIMIT)."""
+    """Return DuckDB's memory limit for loads, such as 1GB (ACORN_DUCKDB_MEMORY_LIMIT)."""
     return os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE) or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 

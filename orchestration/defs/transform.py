@@ -45,6 +45,10 @@ def dbt_resource() -> DbtCliResource:
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
     pool=POOL,
+    # Dagster starts the ready step of highest priority first, so dbt runs as soon as the raw
+    # tables are loaded. The raw tables' checks only warn, and they run after dbt has exited,
+    # so dbt's process and Great Expectations never hold memory at the same time.
+    op_tags={"dagster/priority": "1"},
 )
 def acorn_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, acorn: AcornResource):
     """Build and test every dbt model on the warehouse file."""

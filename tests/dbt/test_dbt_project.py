@@ -457,3 +457,18 @@ def test_missing_ledger_gives_empty_documents(built, tmp_path, monkeypatch):
     assert {status for status in statuses.values()} <= {"success", "pass"}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from analytics.stg_outbound__documents").fetchone() == (0,)
+
+
+def _dbt_memory_limit(work_dir) -> str:
+    result = run_dbt(["show", "--inline", "select current_setting('memory_limit') as memory_limit"], work_dir)
+    assert result.success, result.exception
+    return result.result.results[0].agate_table.rows[0]["memory_limit"]
+
+
+def test_dbt_memory_limit(built, monkeypatch):
+    # DuckDB shows the limit in binary units: 512 MB is 512,000,000 bytes, 488.28 MiB.
+    monkeypatch.delenv("ACORN_DBT_MEMORY_LIMIT", raising=False)
+    assert _dbt_memory_limit(built["work_dir"]) == "488.2 MiB"
+    # 300 MB is 300,000,000 bytes, 286.10 MiB.
+    monkeypatch.setenv("ACORN_DBT_MEMORY_LIMIT", "300MB")
+    assert _dbt_memory_limit(built["work_dir"]) == "286.1 MiB"
