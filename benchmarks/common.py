@@ -83,7 +83,8 @@ def peak_rss_mb(pid: int) -> float:
 class ExternalSandbox:
     """A sandbox in a process of its own, as Amazon is outside the vendor's machine.
 
-    Start it with `start()`; it writes the inbox into `data_dir / "inbox"`, keeps its state
+    Start it with `start()`, or with `launch()` and later `wait_ready()` to do other work
+    while it generates its profile; it writes the inbox into `data_dir / "inbox"`, keeps its state
     in `data_dir / "sandbox"`, and is ready once `/_sandbox/health` reports `ready`. `env()` gives
     what an acorn process needs to use it; `stop()` returns the server's peak RSS in MB.
     """
@@ -98,8 +99,10 @@ class ExternalSandbox:
         self.ready_seconds = float("nan")
 
     def start(self, timeout: float = 900) -> "ExternalSandbox":
-        import httpx
+        return self.launch().wait_ready(timeout)
 
+    def launch(self) -> "ExternalSandbox":
+        """Start the server process and return at once; `wait_ready` waits for its profile."""
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -113,14 +116,24 @@ class ExternalSandbox:
         ]  # fmt: skip
         if self.today is not None:
             command += ["--today", self.today.isoformat()]
-        started = time.perf_counter()
+        self._command = command
+        self._launched = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
-        while time.perf_counter() - started < timeout:
+        return self
+
+    def wait_ready(self, timeout: float = 900) -> "ExternalSandbox":
+        """Wait until the server has generated its profile; `ready_seconds` counts from the launch."""
+        import httpx
+
+        assert self.process is not None, "launch() the sandbox first"
+        while time.perf_counter() - self._launched < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"The sandbox exited with {self.process.returncode}; run {' '.join(command)} to see why.")
+                raise RuntimeError(
+                    f"The sandbox exited with {self.process.returncode}; run {' '.join(self._command)} to see why."
+                )
             try:
                 if httpx.get(self.base_url + "/_sandbox/health", timeout=5).json().get("ready"):
-                    self.ready_seconds = time.perf_counter() - started
+                    self.ready_seconds = time.perf_counter() - self._launched
                     return self
             except httpx.HTTPError:
                 pass
