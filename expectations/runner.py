@@ -6,10 +6,15 @@ through a read-only DuckDB connection into pandas, `CHUNK_ROWS` rows at a time, 
 validates each chunk with GX's pandas data source in an ephemeral context, which writes
 nothing to disk. The chunks' results are added up. Uniqueness is the one check that spans
 chunks, so for a table of several chunks DuckDB counts the duplicates over the whole table.
+
+Only the columns that a suite checks or reports are read. A raw feed whose suite passed
+before is read only for the loads not validated since (see expectations.scope), and
+DuckDB then counts its duplicates over the whole table.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -22,6 +27,15 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from expectations.scope import (
+    NEW_LOADS,
+    VALIDATED_LOADS_TABLE,
+    WHOLE_TABLE,
+    plan_read,
+    quoted_table,
+    read_load_ids,
+    record_validated_loads,
+)
 from expectations.suites import SuiteSpec, suite_spec
 from sources.memory import release_free_memory
 
@@ -76,7 +90,10 @@ class ValidationOutcome:
 
     `failed_rows` contains the key columns of at most `MAX_FAILED_ROWS` failing rows, each
     with the checked values and the description of the expectation it failed. `message`
-    explains an outcome that did not come from GX, such as a missing table.
+    explains an outcome that did not come from GX, such as a missing table. `row_count` is
+    the number of rows GX validated, which is fewer than `table_row_count` when `scope` is
+    `NEW_LOADS`. `validated_load_ids` lists the dlt loads of those rows when the
+    table's validated loads are tracked.
     """
 
     table: str
@@ -87,6 +104,9 @@ class ValidationOutcome:
     failed_rows: list[dict[str, Any]] = field(default_factory=list)
     row_count: int | None = None
     message: str | None = None
+    scope: str = WHOLE_TABLE
+    table_row_count: int | None = None
+    validated_load_ids: tuple[str, ...] = ()
 
     def to_metadata(self) -> dict[str, Any]:
         """Return the outcome as a JSON-safe dict, for Dagster check metadata."""
@@ -95,6 +115,9 @@ class ValidationOutcome:
             "success": self.success,
             "blocking": self.blocking,
             "row_count": self.row_count,
+            "scope": self.scope,
+            "table_row_count": self.table_row_count,
+            "validated_load_count": len(self.validated_load_ids),
             "evaluated_expectations": self.evaluated_expectations,
             "failed_expectation_count": len(self.failed_expectations),
             "failed_expectations": [item.to_metadata() for item in self.failed_expectations],
@@ -106,9 +129,11 @@ class ValidationOutcome:
 def validate_table(warehouse_path: Path | str, table: str) -> ValidationOutcome:
     """Validate a warehouse table, such as `analytics.outbound_invoices`, against its suite.
 
-    The DuckDB file is opened read-only and closed before validation starts. A missing file
-    or table gives a failed outcome whose message names the step to run. A table that is not in
-    `SUITES` raises UnknownTableError.
+    The DuckDB file is opened read-only while the table is read and validated. After a passed
+    validation of a raw feed whose loads are tracked, a short write connection stores the
+    loads it read in `quality.validated_loads`. A missing file or table gives a failed outcome
+    whose message names the step to run. A table that is not in `SUITES` raises
+    UnknownTableError.
     """
     spec = suite_spec(table)
     path = Path(warehouse_path)
@@ -122,8 +147,9 @@ def validate_table(warehouse_path: Path | str, table: str) -> ValidationOutcome:
         connection.execute("set TimeZone = 'UTC'")
         if not _table_exists(connection, spec):
             return _not_validated(spec, f"table {table} does not exist in {path}; {hint}")
+        plan = plan_read(connection, spec)
         try:
-            batches = connection.sql(_select(spec)).to_arrow_reader(CHUNK_ROWS)
+            batches = connection.sql(plan.select).to_arrow_reader(CHUNK_ROWS)
         except duckdb.BinderException as error:
             return _not_validated(
                 spec, f"table {table} lacks a column that its suite needs ({error}); {hint}"
@@ -139,10 +165,38 @@ def validate_table(warehouse_path: Path | str, table: str) -> ValidationOutcome:
             del chunk, frame
         if not results:
             results.append(_validate_chunk(_frame(batches.schema.empty_table(), spec, keep), spec))
-        # Duplicates in different chunks are invisible to each chunk's GX check.
-        spanning = _duplicates_over_table(connection, spec) if len(results) > 1 else {}
+        del batches
+        # Duplicates in different chunks, or between new rows and rows validated before, are
+        # invisible to each chunk's GX check.
+        spanning = {}
+        if len(results) > 1 or plan.scope == NEW_LOADS:
+            spanning = _duplicates_over_table(connection, spec, plan.whole_table_select)
+        load_ids = read_load_ids(connection, spec, plan)
+        table_row_count = row_count
+        if plan.scope == NEW_LOADS:
+            table_row_count = connection.execute(f"select count(*) from {quoted_table(spec)}").fetchall()[0][0]
     release_free_memory()
-    return _log_outcome(_merge_results(spec, results, row_count, spanning))
+    outcome = _merge_results(spec, results, row_count, spanning)
+    outcome = dataclasses.replace(
+        outcome, scope=plan.scope, table_row_count=table_row_count, validated_load_ids=tuple(load_ids)
+    )
+    if outcome.success and plan.fingerprint is not None and load_ids:
+        _remember_loads(path, spec, plan.fingerprint, load_ids)
+    return _log_outcome(outcome)
+
+
+def _remember_loads(path: Path, spec: SuiteSpec, fingerprint: str, load_ids: list[str]) -> None:
+    """Store the loads of a passed validation. A failure to store them is logged, and the next
+    validation then reads these loads again."""
+    try:
+        record_validated_loads(path, spec.table, fingerprint, load_ids)
+    except duckdb.Error as error:
+        logger.warning(
+            "validated loads of %s not stored in %s, so the next validation reads them again: %s",
+            spec.table,
+            VALIDATED_LOADS_TABLE,
+            error,
+        )
 
 
 def validate_frame(frame: pd.DataFrame, table: str) -> ValidationOutcome:
@@ -184,8 +238,9 @@ def _forget_batches() -> None:
 def _log_outcome(outcome: ValidationOutcome) -> ValidationOutcome:
     table = outcome.table
     logger.info(
-        "validated %s: %d rows, %d of %d expectations failed",
+        "validated %s (%s): %d rows, %d of %d expectations failed",
         table,
+        outcome.scope,
         outcome.row_count,
         len(outcome.failed_expectations),
         outcome.evaluated_expectations,
@@ -200,18 +255,6 @@ def _table_exists(connection: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> boo
         [schema, name],
     ).fetchall()
     return bool(rows) and rows[0][0] > 0
-
-
-def _quoted_table(spec: SuiteSpec) -> str:
-    schema, name = spec.table.split(".", 1)
-    return f'"{schema}"."{name}"'
-
-
-def _select(spec: SuiteSpec) -> str:
-    computed = "".join(
-        f", {expression} as {column}" for column, expression in spec.sql_columns.items()
-    )
-    return f"select *{computed} from {_quoted_table(spec)}"
 
 
 def _chunks(batches: Any) -> Iterator[Any]:
@@ -247,16 +290,16 @@ def _uniqueness_key(expectation_type: str, kwargs: Any) -> tuple[str, tuple[str,
 
 
 def _duplicates_over_table(
-    connection: duckdb.DuckDBPyConnection, spec: SuiteSpec
+    connection: duckdb.DuckDBPyConnection, spec: SuiteSpec, select: str
 ) -> dict[tuple[str, tuple[str, ...]], tuple[int, list[dict[str, Any]]]]:
     """Count the rows whose value of each uniqueness expectation's columns repeats anywhere in the table.
 
-    Return, by expectation type and columns, the count and up to `MAX_FAILED_ROWS` of those
-    rows (key columns and checked columns). Rows with a missing value are skipped, as GX
-    skips them.
+    `select` reads the whole table. Return, by expectation type and columns, the count and up
+    to `MAX_FAILED_ROWS` of those rows (key columns and checked columns). Rows with a missing
+    value are skipped, as GX skips them.
     """
     found: dict[tuple[str, tuple[str, ...]], tuple[int, list[dict[str, Any]]]] = {}
-    present = {row[0] for row in connection.execute(f"describe {_select(spec)}").fetchall()}
+    present = {row[0] for row in connection.execute(f"describe {select}").fetchall()}
     for expectation in spec.build_suite().expectations:
         configuration = expectation.configuration
         key = _uniqueness_key(configuration.type, configuration.kwargs)
@@ -269,7 +312,7 @@ def _duplicates_over_table(
         selected = ", ".join(f'"{column}"' for column in reported)
         repeated = (
             f"select {selected}, count(*) over (partition by {quoted}) as repeats "
-            f"from ({_select(spec)}) where {not_missing} qualify repeats > 1"
+            f"from ({select}) where {not_missing} qualify repeats > 1"
         )
         count = connection.execute(f"select count(*) from ({repeated})").fetchone()[0]
         cursor = connection.execute(f"{repeated} order by {quoted} limit {MAX_FAILED_ROWS}")
