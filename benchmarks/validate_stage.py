@@ -10,11 +10,13 @@ failed rows and validated loads are written to its `quality` schema, so run this
 Per table the script prints the seconds, the rows GX validated and the table's rows, and the
 process's peak resident memory (VmHWM) while that table was validated. The peak is reset
 before each table through /proc/self/clear_refs (Linux 4.0 or later). The last line gives
-the stage's seconds and peak, and the resident memory before GX was imported.
+the stage's seconds, the process's CPU seconds, the stage's peak, and the resident memory
+before GX was imported.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from pathlib import Path
@@ -68,8 +70,10 @@ def main(argv: list[str]) -> int:
         table_rows = getattr(outcome, "table_row_count", None) or outcome.row_count or 0
         scope = getattr(outcome, "scope", "whole table")
         print(f"{table:<48} {seconds:>8.2f} {outcome.row_count or 0:>9} {table_rows:>9} {peak:>8.0f}  {scope}, {result}")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
-        f"stage: {time.monotonic() - started:.1f} s (GX import included), peak {stage_peak:.0f} MB,"
+        f"stage: {time.monotonic() - started:.1f} s (GX import included),"
+        f" {usage.ru_utime + usage.ru_stime:.1f} s CPU since start, peak {stage_peak:.0f} MB,"
         f" {before_import:.0f} MB before GX was imported"
     )
     return 0

@@ -42,3 +42,27 @@ def test_no_frame_outlives_validation(warehouse, write, frames):
     # Seven rows in chunks of three: three frames per validation, six in all.
     assert len(frames) == 6
     assert [ref() for ref in frames] == [None] * 6
+
+
+def test_no_metric_outlives_validation(warehouse, write, frames):
+    write(SHIPMENTS, [vendor_shipment(item_sequence_number=str(index + 1)) for index in range(7)])
+
+    validate_table(warehouse, SHIPMENTS)
+
+    engine = runner._pandas_datasource().get_execution_engine()
+    assert len(engine._metric_cache) == 0
+
+
+def test_frames_not_hashed(warehouse, write, frames, monkeypatch):
+    import great_expectations.execution_engine.pandas_execution_engine as pandas_engine
+
+    def fail(frame):
+        raise AssertionError("GX hashed a validated frame")
+
+    monkeypatch.setattr(pandas_engine, "hash_pandas_dataframe", fail)
+    write(SHIPMENTS, [vendor_shipment(item_sequence_number=str(index + 1)) for index in range(7)])
+
+    outcome = validate_table(warehouse, SHIPMENTS)
+
+    assert outcome.success is True
+    assert outcome.row_count == 7
