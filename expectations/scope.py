@@ -11,6 +11,10 @@ The ids live in the warehouse file itself, so they commit with DuckDB's transact
 `acorn backup` and `acorn restore` (EXPORT and IMPORT DATABASE, every schema) carry them
 together with the rows they describe. `acorn replay` writes rows under new load ids, which
 are then validated.
+
+NOTE: a raw row changed in place by anything other than dlt (a manual UPDATE) keeps its load
+id and is not read again. Deleting `quality.validated_loads` makes the next validation of
+every raw feed read its whole table.
 """
 
 from __future__ import annotations
