@@ -46,12 +46,13 @@ from sources.spapi import (
     SpApiError,
 )
 
-from . import columnar, columns
+from . import columnar, columns, report_columns
 from .arrow import arrow_schema, to_arrow
 from .fields import new_order_fields, new_report_fields, new_status_fields
 from .hourly import HourlyReportFeed, plan_hourly_reports
 from .outcomes import LAST_RUN_KEY, NEW_FIELDS_KEY, SETTLED, Outcome, RequestOutcome, classify_cancelled, classify_error_document
 from .parsing import RecordError
+from .report_columns import forecast_table, real_time_inventory_table, usual_table
 from .planner import (
     LoadedPeriods,
     PlannedReport,
@@ -82,12 +83,12 @@ logger = logging.getLogger("acorn.sources.vendor_api")
 # Every table reaches dlt as an Arrow table, which skips its row-by-row normaliser, the slowest
 # step. The order tables' schemas are in `columnar`. The reports' rows (260,000 forecast rows for
 # 5,000 ASINs) are built row by row and typed with these.
-FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
+FORECASTS_SCHEMA = report_columns.FORECASTS_SCHEMA
 INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_INVENTORY)
 SALES_SCHEMA = arrow_schema(columns.VENDOR_SALES)
 TRAFFIC_SCHEMA = arrow_schema(columns.VENDOR_TRAFFIC)
 NET_PURE_PRODUCT_MARGIN_SCHEMA = arrow_schema(columns.VENDOR_NET_PURE_PRODUCT_MARGIN)
-REAL_TIME_INVENTORY_SCHEMA = arrow_schema(columns.VENDOR_REAL_TIME_INVENTORY)
+REAL_TIME_INVENTORY_SCHEMA = report_columns.REAL_TIME_INVENTORY_SCHEMA
 
 
 class VendorClient(Protocol):
@@ -116,6 +117,9 @@ ClientFactory = Callable[[], AbstractContextManager[VendorClient]]
 ColumnBuilder = Callable[[pa.StructArray, str], pa.Table | None]
 # Builds the rows of one order table from one record parsed as a dict (see `rows`).
 RowBuilder = Callable[[dict[str, Any], str], list[dict[str, Any]]]
+# Builds a whole report's table from (document, account, report id, marketplace, vendor code),
+# or returns None where the row builder must take over.
+TableBuilder = Callable[[dict[str, Any], str, str, str, str | None], pa.Table | None]
 
 
 @dataclass(frozen=True)
@@ -372,6 +376,7 @@ def _off_thread(pool: ThreadPoolExecutor, call: Callable[..., Any], *args: Any) 
 
 def _report_rows(
     to_rows: Callable[[dict[str, Any], str, str, str], list[dict[str, Any]]],
+    to_table: TableBuilder | None,
     document: dict[str, Any],
     account: str,
     report_id: str,
@@ -379,7 +384,14 @@ def _report_rows(
     vendor_code: str | None,
     schema: Any,
 ) -> tuple[int, pa.Table | None]:
-    """Build a report document's rows as one Arrow table; a `RecordError` names the bad value."""
+    """Build a report document's rows as one Arrow table; a `RecordError` names the bad value.
+
+    `to_table` builds the table column by column where it can, and `to_rows` row by row.
+    """
+    if to_table is not None:
+        table = usual_table(to_table, document, account, report_id, marketplace_id, vendor_code)
+        if table is not None:
+            return table.num_rows, (table if table.num_rows else None)
     rows = to_rows(document, account, report_id, marketplace_id)
     for row in rows:
         row["vendor_code"] = vendor_code
@@ -419,6 +431,7 @@ def _report_feed(
     now: Callable[[], datetime],
     schema: Any,
     vendor_code: str | None = None,
+    to_table: TableBuilder | None = None,
 ) -> Iterator[Any]:
     """Plan, request and load one report feed; yield its rows and record one outcome per request.
 
@@ -455,7 +468,7 @@ def _report_feed(
                     unknown |= new_report_fields(document)
                     try:
                         count, table = yield from _off_thread(
-                            _REPORT_ROWS, _report_rows, to_rows, document, account, str(planned.report_id),
+                            _REPORT_ROWS, _report_rows, to_rows, to_table, document, account, str(planned.report_id),
                             marketplace_id, vendor_code, schema,
                         )  # fmt: skip
                     except RecordError as error:
@@ -663,6 +676,9 @@ def vendor_api_source(
                 clock,
                 FORECASTS_SCHEMA,
                 vendor_code=report_vendor_code,
+                to_table=lambda document, account, report_id, marketplace_id, vendor_code, program=program: forecast_table(
+                    document, account, report_id, marketplace_id, program, vendor_code
+                ),
             )
 
     @dlt.resource(
@@ -750,6 +766,7 @@ def vendor_api_source(
                 clock,
                 REAL_TIME_INVENTORY_SCHEMA,
                 vendor_code=report_vendor_code,
+                to_table=real_time_inventory_table,
             )
 
     return [
