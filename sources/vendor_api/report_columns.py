@@ -2,8 +2,8 @@
 
 The large profile's forecast report has 260,000 rows and a day of real-time inventory 120,000.
 Built a row at a time (`rows.forecast_rows`, `rows.real_time_inventory_rows`), the forecast
-took 11.2 s and 3.1 s column by column, measured in one process on a busy machine. Here each column is taken from the parsed records in one pass and typed by
-Arrow. Only the values that Amazon sends in its usual form are accepted: dates as
+took 11.2 s, and 3.1 s column by column (measured in one process on a busy machine). Here
+each column is taken from the parsed records in one pass and typed by Arrow. Only the values that Amazon sends in its usual form are accepted: dates as
 `YYYY-MM-DD`, times as `YYYY-MM-DDTHH:MM:SSZ`, units as JSON numbers. Anything else (a new
 field, a missing or differently typed value) returns None, and the caller builds the rows one
 by one, which gives the same table or the `RecordError` that names the record and field.
