@@ -22,6 +22,8 @@ the reports still pending and the last run's outcomes, which the run summary lis
 
 import json
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -186,28 +188,63 @@ def _listing(client: VendorClient, paged_json: str, paged_dicts: str, **filters:
     return fetch(**filters)
 
 
-def _window_pages(client: VendorClient, fetch: Callable[..., Iterator[Any]], queries: list[dict[str, Any]]) -> Iterator[Any]:
-    """Yield the pages of each query in turn while the next query's pages are fetched on a second thread.
+# Pages a listing may read ahead of the pages being built into tables: about 70 MB of the large
+# profile's statuses (2.1 MB a page).
+PAGES_AHEAD = 32
 
-    A listing's pages come one after another, each needing the page token of the one before,
-    so a single listing cannot use the whole rate limit when a page takes longer to serve than
-    the limit's interval. The next window's listing runs beside the current one. Its pages wait
-    in memory until their turn: about 50 MB for a week of the large profile's statuses. An error
-    in it surfaces when its turn comes.
+
+@dataclass(frozen=True)
+class _ListingFailed:
+    error: BaseException
+
+
+_LISTING_DONE = object()
+
+
+def _window_pages(client: VendorClient, fetch: Callable[..., Iterator[Any]], queries: list[dict[str, Any]]) -> Iterator[Any]:
+    """Yield the pages of each query in turn, read ahead on a thread of their own.
+
+    Amazon's rate limit, not the caller, should set the pace of a listing. The pages are read one
+    after another on a second thread, across query windows, up to `PAGES_AHEAD` pages ahead of
+    the caller, so a slow page or a busy caller does not leave the limit unused. An error in
+    the listing surfaces when the caller reaches the page that failed.
     """
     if not queries:
         return
-    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-window")
+    pages: queue.Queue[Any] = queue.Queue(maxsize=PAGES_AHEAD)
+    stopped = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stopped.is_set():
+            try:
+                pages.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for query in queries:
+                for page in fetch(client, **query):
+                    if not put(page):
+                        return
+            put(_LISTING_DONE)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            put(_ListingFailed(error))
+
+    reader = threading.Thread(target=read, name="acorn-listing", daemon=True)
+    reader.start()
     try:
-        upcoming = None
-        for position, query in enumerate(queries):
-            current = upcoming.result() if upcoming is not None else fetch(client, **query)
-            upcoming = None
-            if position + 1 < len(queries):
-                upcoming = ahead.submit(lambda following=queries[position + 1]: list(fetch(client, **following)))
-            yield from current
+        while True:
+            item = pages.get()
+            if item is _LISTING_DONE:
+                return
+            if isinstance(item, _ListingFailed):
+                raise item.error
+            yield item
     finally:
-        ahead.shutdown(wait=False, cancel_futures=True)
+        stopped.set()
 
 
 def _new_orders(page: Any, listing_key: str, seen: set[str]) -> PageOrders | None:
