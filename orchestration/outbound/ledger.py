@@ -17,6 +17,12 @@ A document id is submitted at most once. The state `submitting` is written (and 
 flushed to disk) before the POST; a process that dies before it records the transaction id
 leaves the document in `submitting`, and the next run turns that into `needs_review` instead of
 sending it again.
+
+Several documents of one type may go to Amazon in one call. They share its transaction id, and
+each records its position in the request's list (`transaction_index`, e.g. 3 for
+`acknowledgements[3]`), which the errors of a failed transaction name. A failed transaction is
+taken to have changed nothing at Amazon, so a document that its errors do not name goes back to
+`validated` and is sent again, once (see `submit._settle_failure`).
 """
 
 import json
@@ -43,12 +49,13 @@ STATES = (
 )
 
 # Allowed next states for each state. A document never goes back to `submitting` once it has left it,
-# except through a person's review (`needs_review` or `held` -> `validated`).
+# except through a person's review (`needs_review` or `held` -> `validated`) and `accepted` ->
+# `validated`, when its transaction failed on other documents of the same call and so was not applied.
 TRANSITIONS = {
     "built": {"validated", "held"},
     "validated": {"submitting", "held"},
     "submitting": {"accepted", "failure", "needs_review"},
-    "accepted": {"success", "failure", "needs_review"},
+    "accepted": {"success", "failure", "needs_review", "validated"},
     "held": {"validated", "retired"},
     "needs_review": {"validated", "retired", "success", "failure"},
     "success": set(),
@@ -71,11 +78,15 @@ create table if not exists outbound.documents (
     errors varchar,
     created_at timestamptz not null,
     updated_at timestamptz not null,
-    account varchar
+    account varchar,
+    transaction_index integer
 );
 -- A ledger written before documents recorded their account lacks the column; its rows keep
 -- a null account (see assign_account).
 alter table outbound.documents add column if not exists account varchar;
+-- The document's position in the list of the call that carried it; null before several
+-- documents went in one call, which means position 0.
+alter table outbound.documents add column if not exists transaction_index integer;
 create table if not exists outbound.document_events (
     document_id varchar not null,
     state varchar not null,
@@ -119,6 +130,7 @@ class LedgerEntry:
     created_at: datetime
     updated_at: datetime
     account: str | None = None
+    transaction_index: int | None = None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -265,6 +277,7 @@ class Ledger:
         transaction_id: str | None = None,
         transaction_status: str | None = None,
         errors: list | None = None,
+        transaction_index: int | None = None,
     ) -> None:
         entry = self.get(document_id)
         if entry is None:
@@ -289,6 +302,7 @@ class Ledger:
                 transaction_id = coalesce(?, transaction_id),
                 transaction_status = coalesce(?, transaction_status),
                 errors = coalesce(?, errors),
+                transaction_index = coalesce(?, transaction_index),
                 updated_at = ?
             where document_id = ?
             """,
@@ -299,6 +313,7 @@ class Ledger:
                 transaction_id,
                 transaction_status,
                 None if errors is None else _dumps(errors),
+                transaction_index,
                 now,
                 document_id,
             ],
@@ -310,10 +325,18 @@ class Ledger:
                 "transaction_id": transaction_id,
                 "transaction_status": transaction_status,
                 "errors": errors,
+                "transaction_index": transaction_index,
             }.items()
             if value is not None
         }
         self._event(document_id, state, detail, now, extra=extra)
+
+    def note(self, document_id: str, detail: str) -> None:
+        """Record an event that leaves the document's state as it is."""
+        entry = self.get(document_id)
+        if entry is None:
+            raise LedgerError(f"document {document_id} is not in the ledger")
+        self._event(document_id, entry.state, detail, _now())
 
     def recover_interrupted(self, account: str | None = None) -> list[str]:
         """Move documents (of `account`, or all) left in `submitting` by a dead process to `needs_review`."""
@@ -422,6 +445,7 @@ def _entry(row: dict) -> LedgerEntry:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         account=row.get("account"),
+        transaction_index=row.get("transaction_index"),
     )
 
 
