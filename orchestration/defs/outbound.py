@@ -105,6 +105,9 @@ def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: Documen
             planned = plan_documents(
                 con, kind, utc_now(), outbound, settings.inbox_dir, account_ids=account_ids, accounts=settings.accounts
             )
+        # Acknowledgements sent through the API go several to a call. An EDI interchange and the
+        # other kinds carry one document each.
+        per_call = outbound.acknowledgements_per_call if kind is ACKNOWLEDGEMENT and not outbound.edi_outbox else 1
         # Each account's documents go out with that account's client only.
         for account, documents in _documents_by_account(planned, kind, accounts).items():
             with LazyClient(acorn, account) as api_client:
@@ -113,7 +116,7 @@ def _send(context: dg.AssetExecutionContext, acorn: AcornResource, kind: Documen
                     partners = Partners(outbound.edi_sender_id, outbound.edi_receiver_id, usage=outbound.edi_usage)
                     client = EdiOutbox(settings.data_dir / "outbox", partners)
                 summaries[account] = record_and_submit(
-                    ledger, client, kind, documents, on_event=context.log.info, account=account
+                    ledger, client, kind, documents, on_event=context.log.info, account=account, per_call=per_call
                 )
         counts = ledger.counts_by_state().get(kind.name, {})
     summary = _sum(kind, summaries.values())
@@ -201,7 +204,9 @@ def transactions(context: dg.AssetExecutionContext, acorn: AcornResource) -> dg.
         for name, value in vars(item).items():
             setattr(summary, name, getattr(summary, name) + value)
     context.log.info(
-        f"transactions: {summary.success} Success, {summary.failure} Failure, {summary.still_processing} still Processing"
+        f"transactions: {summary.polled} status requests, {summary.success} Success, {summary.failure} Failure, "
+        f"{summary.still_processing} still Processing, {summary.resent} sent again after other documents of "
+        f"their call failed, {summary.sent_to_review} sent to review"
     )
     metadata = {**summary.as_metadata(), "ledger_states": dg.MetadataValue.json(counts)}
     if len(accounts) > 1:

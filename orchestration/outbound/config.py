@@ -1,4 +1,4 @@
-"""Settings of the outbound documents: follow-up age, acknowledgement and ASN alerts, and EDI outbox.
+"""Settings of the outbound documents: follow-up age, acknowledgement and ASN alerts, acknowledgements per call, EDI outbox.
 
 They come from the `[acorn.outbound]` table of `.dlt/config.toml`, then from `ACORN_OUTBOUND_*`
 environment variables, which win:
@@ -7,6 +7,7 @@ environment variables, which win:
     processing_review_hours = 24     # a transaction Processing this long is checked against its PO
     acknowledgement_hours = 24       # Amazon's limit for acknowledging a purchase order
     acknowledgement_warning_hours = 6  # alert when less than this remains of that limit
+    acknowledgements_per_call = 100  # acknowledgements sent in one submitAcknowledgement call; 1 sends each alone
     asn_hours = 24                   # alert for a shipment whose ASN is not sent this long after it left
     edi_outbox = false               # true: write X12 855/856/810 to data/outbox instead of calling the API
     edi_sender_id = "ACRNV"          # the vendor's EDI interchange id (ISA06, GS02), required with edi_outbox
@@ -44,6 +45,11 @@ class OutboundSettings:
     # to acknowledge it, backorders included.
     acknowledgement_hours: float = 24.0
     acknowledgement_warning_hours: float = 6.0
+    # Amazon's model of submitAcknowledgement takes a list and sets no maximum length. Each call
+    # is one transaction with one status, so a larger call needs fewer rate-limited requests and
+    # polls. When one document fails, every other document of its call is sent again.
+    # NOTE: 100 is an estimate, not a limit Amazon documents.
+    acknowledgements_per_call: int = 100
     # How long after the ship date a shipment may go without a sent ASN before it is alerted.
     # Amazon's exact deadline depends on the vendor's agreement with Amazon, so the default is
     # an estimate: set it to the deadline in that agreement.
@@ -109,6 +115,9 @@ def load_outbound_settings(
         if value <= 0:
             raise OutboundSettingsError(f"[acorn.outbound] {name} is {value}; set it to a number of hours above 0")
         values[name] = value
+    per_call = env.get("ACORN_OUTBOUND_ACKNOWLEDGEMENTS_PER_CALL", config.get("acknowledgements_per_call"))
+    if per_call is not None:
+        values["acknowledgements_per_call"] = _whole_number_above_zero("acknowledgements_per_call", per_call)
     edi_outbox = env.get("ACORN_OUTBOUND_EDI_OUTBOX", config.get("edi_outbox", False))
     if isinstance(edi_outbox, str):
         if edi_outbox.lower() not in ("true", "false", "1", "0", "yes", "no"):
@@ -131,6 +140,13 @@ def load_outbound_settings(
             f"than acknowledgement_hours ({settings.acknowledgement_hours})"
         )
     return settings
+
+
+def _whole_number_above_zero(name: str, raw) -> int:
+    text = str(raw).strip()
+    if isinstance(raw, bool) or isinstance(raw, float) or not text.isdigit() or int(text) < 1:
+        raise OutboundSettingsError(f"[acorn.outbound] {name} is {raw!r}; set it to a whole number of 1 or more, e.g. 100")
+    return int(text)
 
 
 def read_asn_lookback_days(project_file: Path = DBT_PROJECT_FILE) -> int:

@@ -2,11 +2,13 @@
 
 Each document kind reads its rows from the validated dbt outbound models, groups them into
 documents, builds and checks the payload, and records it. Only documents the ledger has never
-seen are built; only `validated` documents are sent.
+seen are built; only `validated` documents are sent. Acknowledgements may go several to a call
+(`acknowledgements_per_call`); the other kinds go one to a call.
 """
 
 import copy
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from orchestration.outbound.decisions import FILE_NAME as DECISIONS_FILE
 from orchestration.outbound.decisions import DecisionFileError, apply_decisions, read_decisions
 from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
 from orchestration.inbox_accounts import InboxAccounts
-from orchestration.outbound.ledger import Ledger
+from orchestration.outbound.ledger import Ledger, LedgerEntry
 from orchestration.outbound.models import PayloadInvalid
 from sources.clock import utc_now
 from sources.spapi.exceptions import SpApiError
@@ -36,6 +38,9 @@ class DocumentKind:
     lines_table: str | None  # None: planned from an inbox file, not from the outbound models
     key_column: str
     submit_operation: str
+    # The list in the request body that carries the documents, and that error details name
+    # by position, e.g. `acknowledgements[3]`.
+    list_name: str
 
 
 ACKNOWLEDGEMENT = DocumentKind(
@@ -44,6 +49,7 @@ ACKNOWLEDGEMENT = DocumentKind(
     lines_table="analytics.outbound_acknowledgement_lines",
     key_column="purchase_order_number",
     submit_operation="submit_acknowledgement",
+    list_name="acknowledgements",
 )
 SHIPMENT_CONFIRMATION = DocumentKind(
     name="shipment_confirmation",
@@ -51,6 +57,7 @@ SHIPMENT_CONFIRMATION = DocumentKind(
     lines_table="analytics.outbound_shipment_lines",
     key_column="shipment_id",
     submit_operation="submit_shipment_confirmations",
+    list_name="shipmentConfirmations",
 )
 INVOICE = DocumentKind(
     name="invoice",
@@ -58,6 +65,7 @@ INVOICE = DocumentKind(
     lines_table="analytics.outbound_invoice_lines",
     key_column="invoice_id",
     submit_operation="submit_invoices",
+    list_name="invoices",
 )
 # Credit notes go to Amazon as invoices of type CreditNote; see credit_notes.
 CREDIT_NOTE = DocumentKind(
@@ -66,6 +74,7 @@ CREDIT_NOTE = DocumentKind(
     lines_table=None,
     key_column="credit_note_number",
     submit_operation="submit_invoices",
+    list_name="invoices",
 )
 KINDS = {kind.name: kind for kind in (ACKNOWLEDGEMENT, SHIPMENT_CONFIRMATION, INVOICE, CREDIT_NOTE)}
 
@@ -222,20 +231,25 @@ def record_and_submit(
     planned: Iterable[PlannedDocument],
     on_event: Callable[[str], None] = log.info,
     account: str | None = None,
+    per_call: int = 1,
 ) -> OutboundSummary:
-    """Record new documents, hold the ones that break a rule and send each of the rest at most once.
+    """Record new documents, hold the ones that break a rule and send the rest, up to `per_call` to a call.
 
-    `client` belongs to `account`, and `planned` holds that account's documents only. A
+    A document is sent once, or again only after its transaction failed on other documents
+    (see `poll_transactions`). `client` belongs to `account`, and `planned` holds that account's documents only. A
     document is found in the ledger by its account, type and business id, under either form of
     its id, so one recorded before a second account was added is not built again. Without an
     account (tests, and callers that predate accounts), every document in the ledger is the
     client's.
     """
+    if per_call < 1:
+        raise ValueError(f"per_call is {per_call}; send at least 1 document per call")
     summary = OutboundSummary(kind=kind.name)
     summary.recovered = ledger.recover_interrupted(account)
     for document_id in summary.recovered:
         on_event(f"{document_id} was left in submitting by an earlier run; moved to needs_review")
 
+    to_send: list[str] = []
     for document in planned:
         summary.planned += 1
         if document.account is not None and account is not None and document.account != account:
@@ -284,13 +298,17 @@ def record_and_submit(
             if kind is SHIPMENT_CONFIRMATION and entry.state in ("accepted", "success"):
                 _hold_replacement(ledger, entry, document, summary, on_event)
             continue
-        _submit(ledger, client, kind, document.document_id, summary, on_event)
+        to_send.append(document.document_id)
 
     # Documents a person released (`acorn outbound review ID --release`) that the outbound
-    # models no longer list, for example an ASN older than the sending window. Every planned
-    # document has left `validated` by now.
+    # models no longer list, for example an ASN older than the sending window, and documents
+    # whose transaction failed on other documents and that were not sent again.
+    planned_ids = set(to_send)
     for entry in ledger.entries(state="validated", document_type=kind.name, account=account):
-        _submit(ledger, client, kind, entry.document_id, summary, on_event)
+        if entry.document_id not in planned_ids:
+            to_send.append(entry.document_id)
+    for start in range(0, len(to_send), per_call):
+        _submit(ledger, client, kind, to_send[start : start + per_call], summary, on_event)
     return summary
 
 
@@ -335,34 +353,84 @@ def _content(payload: dict) -> str:
     return payloads.payload_sha256(stable)
 
 
-def _submit(ledger: Ledger, client, kind: DocumentKind, document_id: str, summary: OutboundSummary, on_event) -> None:
-    entry = ledger.get(document_id)
-    ledger.transition(document_id, "submitting", f"POST {kind.submit_operation}")
+def _submit(
+    ledger: Ledger, client, kind: DocumentKind, document_ids: list[str], summary: OutboundSummary, on_event
+) -> None:
+    """Send validated documents of one kind in one call, recording `submitting` for each before the POST."""
+    detail = f"POST {kind.submit_operation}"
+    if len(document_ids) > 1:
+        detail += f" with {len(document_ids)} documents in one call"
+    for document_id in document_ids:
+        ledger.transition(document_id, "submitting", detail)
+    _post(ledger, client, kind, [ledger.get(document_id) for document_id in document_ids], summary, on_event)
+
+
+def _post(ledger: Ledger, client, kind: DocumentKind, entries: list, summary: OutboundSummary, on_event) -> None:
+    payload, positions = _request_body(kind, entries)
     try:
-        transaction_id = getattr(client, kind.submit_operation)(entry.payload)
+        transaction_id = getattr(client, kind.submit_operation)(payload)
     except SpApiError as error:
         if error.status is not None and 400 <= error.status < 500 and error.status not in (408, 429):
+            if len(entries) > 1:
+                # Amazon rejected the request as a whole, before it made a transaction, so none
+                # of its documents arrived. Each is sent alone to find the ones it rejects.
+                for entry in entries:
+                    ledger.note(entry.document_id, f"the call of {len(entries)} documents was rejected ({error}); sending each alone")
+                on_event(f"{kind.submit_operation} with {len(entries)} documents rejected ({error}); sending each alone")
+                for entry in entries:
+                    _post(ledger, client, kind, [entry], summary, on_event)
+                return
             # Amazon read the document and rejected it; it was not accepted, so nothing is pending.
+            document_id = entries[0].document_id
             ledger.transition(
                 document_id, "failure", f"rejected on submission: {error}", errors=[{"code": error.code, "message": str(error)}]
             )
             summary.rejected += 1
             on_event(f"{document_id} rejected on submission: {error}")
             return
-        _mark_unknown(ledger, document_id, error, summary, on_event)
+        for entry in entries:
+            _mark_unknown(ledger, entry.document_id, error, summary, on_event)
         return
     except EdiRejected as error:
         # Nothing left the machine: the document could not be written to the EDI outbox.
-        ledger.transition(document_id, "failure", str(error), errors=[{"code": "EDI_NOT_WRITTEN", "message": str(error)}])
-        summary.rejected += 1
-        on_event(f"{document_id} not written to the EDI outbox: {error}")
+        for entry in entries:
+            ledger.transition(
+                entry.document_id, "failure", str(error), errors=[{"code": "EDI_NOT_WRITTEN", "message": str(error)}]
+            )
+            summary.rejected += 1
+            on_event(f"{entry.document_id} not written to the EDI outbox: {error}")
         return
     except Exception as error:  # noqa: BLE001 - any other failure leaves the outcome unknown
-        _mark_unknown(ledger, document_id, error, summary, on_event)
+        for entry in entries:
+            _mark_unknown(ledger, entry.document_id, error, summary, on_event)
         return
-    ledger.transition(document_id, "accepted", "202 Accepted", transaction_id=transaction_id, transaction_status="Processing")
-    summary.submitted += 1
-    on_event(f"{document_id} submitted, transaction {transaction_id}")
+    for entry in entries:
+        position = positions[entry.document_id]
+        detail = "202 Accepted"
+        if len(entries) > 1:
+            detail += f", as {kind.list_name}[{position}] of {len(payload[kind.list_name])}"
+        ledger.transition(
+            entry.document_id,
+            "accepted",
+            detail,
+            transaction_id=transaction_id,
+            transaction_status="Processing",
+            transaction_index=position,
+        )
+        summary.submitted += 1
+        on_event(f"{entry.document_id} submitted, transaction {transaction_id}")
+
+
+def _request_body(kind: DocumentKind, entries: list) -> tuple[dict, dict[str, int]]:
+    """Join the documents' lists into one request body; return it and each document's first position in it."""
+    if len(entries) == 1:
+        return entries[0].payload, {entries[0].document_id: 0}
+    items: list[dict] = []
+    positions: dict[str, int] = {}
+    for entry in entries:
+        positions[entry.document_id] = len(items)
+        items.extend(entry.payload[kind.list_name])
+    return {kind.list_name: items}, positions
 
 
 def _mark_unknown(ledger: Ledger, document_id: str, error: Exception, summary: OutboundSummary, on_event) -> None:
@@ -375,13 +443,15 @@ def _mark_unknown(ledger: Ledger, document_id: str, error: Exception, summary: O
 
 @dataclass
 class PollSummary:
-    polled: int = 0
+    polled: int = 0  # getTransactionStatus calls, one per transaction and pass
     success: int = 0
     failure: int = 0
     still_processing: int = 0
     settled_by_purchase_order: int = 0
     sent_to_review: int = 0
     awaiting_edi: int = 0
+    # Documents sent again because their transaction failed on other documents of the same call.
+    resent: int = 0
 
     def as_metadata(self) -> dict:
         return {
@@ -392,7 +462,13 @@ class PollSummary:
             "settled_by_purchase_order": self.settled_by_purchase_order,
             "sent_to_review": self.sent_to_review,
             "awaiting_edi": self.awaiting_edi,
+            "resent_after_other_documents_failed": self.resent,
         }
+
+
+# The start of the event detail of a document sent again after its transaction failed on other
+# documents. A document with such an event goes to review when this happens a second time.
+NOT_APPLIED = "not applied:"
 
 
 def poll_transactions(
@@ -408,10 +484,15 @@ def poll_transactions(
     now: Callable[[], datetime] | None = None,
     account: str | None = None,
 ) -> PollSummary:
-    """Poll every accepted document until Amazon gives a verdict or the deadline passes.
+    """Poll every accepted document's transaction until Amazon gives a verdict or the deadline passes.
 
-    With `account`, only that account's documents (and those recorded without an account) are
-    polled, because `client` reads that account's transactions only.
+    Each distinct transaction is read once per pass, and its verdict settles every document sent
+    in its call. With `account`, only that account's documents (and those recorded without an
+    account) are polled, because `client` reads that account's transactions only.
+
+    In a failed transaction, the documents that its errors name fail with those errors. The
+    others are sent again at once with `client`, in one call, and polled within the same
+    deadline (see `_settle_failure`).
 
     Documents still `Processing` at the deadline stay `accepted`; the next run polls them again.
     With `review_after`, a document accepted longer ago than that and still `Processing` is
@@ -419,52 +500,174 @@ def poll_transactions(
     """
     now = now or utc_now
     summary = PollSummary()
-    pending = {entry.document_id: entry for entry in ledger.entries(state="accepted", account=account)}
-    # Documents written to the EDI outbox have no transaction to poll; only their age counts.
-    for document_id, entry in list(pending.items()):
+    pending: dict[str, list[LedgerEntry]] = {}
+    for entry in ledger.entries(state="accepted", account=account):
+        # Documents written to the EDI outbox have no transaction to poll; only their age counts.
         if (entry.transaction_id or "").startswith(TRANSACTION_PREFIX):
-            del pending[document_id]
             if review_after is not None and now() - entry.updated_at >= review_after:
                 _settle_from_purchase_orders(ledger, client, entry, review_after, summary, on_event)
             else:
                 summary.awaiting_edi += 1
+        else:
+            pending.setdefault(entry.transaction_id, []).append(entry)
     looked_up: set[str] = set()
     delay = first_delay
     started = clock()
     while pending:
-        for document_id, entry in list(pending.items()):
-            transaction_id = entry.transaction_id
+        for transaction_id, entries in list(pending.items()):
             status = client.get_transaction(transaction_id)
             summary.polled += 1
             verdict = status.get("status")
             if verdict == "Success":
-                ledger.transition(document_id, "success", f"transaction {transaction_id} Success", transaction_status="Success")
-                summary.success += 1
-                del pending[document_id]
+                del pending[transaction_id]
+                for entry in entries:
+                    ledger.transition(
+                        entry.document_id, "success", f"transaction {transaction_id} Success", transaction_status="Success"
+                    )
+                    summary.success += 1
             elif verdict == "Failure":
-                errors = status.get("errors", [])
-                ledger.transition(
-                    document_id,
-                    "failure",
-                    f"transaction {transaction_id} Failure",
-                    transaction_status="Failure",
-                    errors=errors,
-                )
-                summary.failure += 1
-                del pending[document_id]
-                on_event(f"{document_id} failed at Amazon: {errors}")
-            elif review_after is not None and document_id not in looked_up and now() - entry.updated_at >= review_after:
-                looked_up.add(document_id)
-                if _settle_from_purchase_orders(ledger, client, entry, review_after, summary, on_event):
-                    del pending[document_id]
+                del pending[transaction_id]
+                unapplied = _settle_failure(ledger, transaction_id, entries, status.get("errors", []), summary, on_event)
+                if unapplied:
+                    for new_transaction_id, sent in _send_again(ledger, client, unapplied, summary, on_event).items():
+                        pending.setdefault(new_transaction_id, []).extend(sent)
+            elif review_after is not None:
+                waiting = []
+                for entry in entries:
+                    if entry.document_id not in looked_up and now() - entry.updated_at >= review_after:
+                        looked_up.add(entry.document_id)
+                        if _settle_from_purchase_orders(ledger, client, entry, review_after, summary, on_event):
+                            continue
+                    waiting.append(entry)
+                if waiting:
+                    pending[transaction_id] = waiting
+                else:
+                    del pending[transaction_id]
         if not pending or clock() - started + delay > deadline_seconds:
             break
         sleep(delay)
         delay = min(delay * 2, max_delay)
-    summary.still_processing = len(pending)
-    for document_id in pending:
-        on_event(f"{document_id} still Processing after {deadline_seconds:.0f} s; polled again next run")
+    for entries in pending.values():
+        summary.still_processing += len(entries)
+        for entry in entries:
+            on_event(f"{entry.document_id} still Processing after {deadline_seconds:.0f} s; polled again next run")
     return summary
+
+
+def _settle_failure(
+    ledger: Ledger, transaction_id: str, entries: list[LedgerEntry], errors: list[dict], summary: PollSummary, on_event
+) -> list[str]:
+    """Settle the documents of a failed transaction; return the ids of those to send again.
+
+    Amazon's transaction status model gives one status for the whole transaction, and the
+    sandbox applies none of a failed transaction's documents, so acorn takes a failed
+    transaction to have changed nothing. Each error's `details` names its document by position
+    in the request, e.g. `acknowledgements[3]`. A document that an error names fails with its
+    errors. One that no error names goes back to `validated`, to be sent again. When some error
+    names no document, the one that broke a rule is unknown, so the unnamed ones go to review.
+    A document sent again that fails on other documents a second time goes to review too.
+    NOTE: the sandbox's `details` name positions; if Amazon's do not, every document of a
+    failed call of several goes to review.
+    """
+    if len(entries) == 1:
+        entry = entries[0]
+        ledger.transition(
+            entry.document_id, "failure", f"transaction {transaction_id} Failure", transaction_status="Failure", errors=errors
+        )
+        summary.failure += 1
+        on_event(f"{entry.document_id} failed at Amazon: {errors}")
+        return []
+
+    list_name = KINDS[entries[0].document_type].list_name
+    owner: dict[int, str] = {}
+    for entry in entries:
+        first = entry.transaction_index or 0
+        for position in range(first, first + max(1, len(entry.payload.get(list_name, [])))):
+            owner[position] = entry.document_id
+    own_errors: dict[str, list[dict]] = {}
+    unplaced: list[dict] = []
+    for error in errors:
+        position = _request_position(error, list_name)
+        if position in owner:
+            own_errors.setdefault(owner[position], []).append(error)
+        else:
+            unplaced.append(error)
+    failed_at = ", ".join(f"{list_name}[{position}]" for position in sorted({_request_position(error, list_name) for error in errors} - {None}))
+
+    unapplied = []
+    for entry in entries:
+        where = f"{list_name}[{entry.transaction_index or 0}]"
+        if entry.document_id in own_errors:
+            ledger.transition(
+                entry.document_id,
+                "failure",
+                f"transaction {transaction_id} Failure: its errors name {where}, this document",
+                transaction_status="Failure",
+                errors=own_errors[entry.document_id],
+            )
+            summary.failure += 1
+            on_event(f"{entry.document_id} failed at Amazon: {own_errors[entry.document_id]}")
+        elif unplaced:
+            codes = ", ".join(sorted({str(error.get("code")) for error in unplaced}))
+            detail = (
+                f"transaction {transaction_id} of {len(entries)} documents failed with errors that name no document "
+                f"({codes}), so whether {where}, this document, broke a rule is unknown. Amazon applied none of "
+                "the transaction's documents: release it to send it again, or retire it"
+            )
+            ledger.transition(entry.document_id, "needs_review", detail, transaction_status="Failure", errors=unplaced)
+            summary.sent_to_review += 1
+            on_event(f"{entry.document_id} needs review: {detail}")
+        elif _not_applied_before(ledger, entry.document_id):
+            detail = (
+                f"transaction {transaction_id} failed on other documents ({failed_at}) after this document had "
+                "already been sent again once for the same reason; Amazon applied none of it: release it to "
+                "send it again, or retire it"
+            )
+            ledger.transition(entry.document_id, "needs_review", detail, transaction_status="Failure")
+            summary.sent_to_review += 1
+            on_event(f"{entry.document_id} needs review: {detail}")
+        else:
+            detail = (
+                f"{NOT_APPLIED} transaction {transaction_id} failed on other documents ({failed_at}), and Amazon "
+                f"applies none of a failed transaction's documents; {where}, this document, is sent again"
+            )
+            ledger.transition(entry.document_id, "validated", detail, transaction_status="Failure")
+            unapplied.append(entry.document_id)
+            on_event(f"{entry.document_id} {detail}")
+    return unapplied
+
+
+def _request_position(error: dict, list_name: str) -> int | None:
+    """Return the position that an error's `details` names in the request's list, e.g. 3 for `acknowledgements[3].items`."""
+    match = re.match(rf"{re.escape(list_name)}\[(\d+)\]", str(error.get("details") or ""))
+    return int(match.group(1)) if match else None
+
+
+def _not_applied_before(ledger: Ledger, document_id: str) -> bool:
+    return any(
+        state == "validated" and (detail or "").startswith(NOT_APPLIED) for state, detail, _at in ledger.history(document_id)
+    )
+
+
+def _send_again(
+    ledger: Ledger, client, document_ids: list[str], summary: PollSummary, on_event
+) -> dict[str, list[LedgerEntry]]:
+    """Send documents of one failed call again in one call; return the accepted ones by their new transaction id.
+
+    They go out with the client that polled their transaction, which is how they went the first time.
+    """
+    kind = KINDS[ledger.get(document_ids[0]).document_type]
+    sent = OutboundSummary(kind=kind.name)
+    _submit(ledger, client, kind, document_ids, sent, on_event)
+    summary.resent += sent.submitted
+    summary.sent_to_review += sent.needs_review
+    summary.failure += sent.rejected
+    accepted: dict[str, list[LedgerEntry]] = {}
+    for document_id in document_ids:
+        entry = ledger.get(document_id)
+        if entry.state == "accepted":
+            accepted.setdefault(entry.transaction_id, []).append(entry)
+    return accepted
 
 
 def _settle_from_purchase_orders(

@@ -1,10 +1,10 @@
 """Acknowledgements of the sandbox's New purchase orders, and a submission that can be killed.
 
-Run as a script, it submits the acknowledgement of one PO into a ledger. It ends the process
-with `os._exit` at the named step, as a kill would: no `finally` block runs and the warehouse
-connection is never closed.
+Run as a script, it submits the acknowledgements of one or more POs into a ledger, all in one
+call. It ends the process with `os._exit` at the named step, as a kill would: no `finally`
+block runs and the warehouse connection is never closed.
 
-    python sandbox_acknowledgements.py BASE_URL WAREHOUSE LEDGER_DIR PO STEP
+    python sandbox_acknowledgements.py BASE_URL WAREHOUSE LEDGER_DIR PO[,PO...] STEP
 
 STEP is `before_post` (after `submitting` is recorded), `after_post` (Amazon answered 202,
 the transaction id is not recorded yet) or `after_recording` (the transaction id is recorded).
@@ -81,7 +81,7 @@ class KillingClient:
         return transaction_id
 
 
-def main(base_url: str, warehouse: str, ledger_dir: str, po_number: str, step: str) -> None:
+def main(base_url: str, warehouse: str, ledger_dir: str, po_numbers: str, step: str) -> None:
     if step not in STEPS:
         raise SystemExit(f"step {step!r} is not one of {', '.join(STEPS)}")
 
@@ -91,8 +91,10 @@ def main(base_url: str, warehouse: str, ledger_dir: str, po_number: str, step: s
 
     con = duckdb.connect(warehouse)
     client = sandbox_client(base_url)
-    document = acknowledgement(client, po_number)
-    record_and_submit(Ledger(con, Path(ledger_dir)), KillingClient(client, step), ACKNOWLEDGEMENT, [document], on_event)
+    documents = [acknowledgement(client, po_number) for po_number in po_numbers.split(",")]
+    record_and_submit(
+        Ledger(con, Path(ledger_dir)), KillingClient(client, step), ACKNOWLEDGEMENT, documents, on_event, per_call=len(documents)
+    )
     raise SystemExit(f"the process reached the end without being killed at {step}")
 
 
