@@ -9,6 +9,7 @@ import duckdb
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from orchestration.accounts import account_lines, account_statuses, outcome_lines_by_account
+from orchestration.outbound.submit import RESENT_METADATA_KEY
 from orchestration.settings import Settings
 from sources.clock import utc_now
 from sources.vendor_api.outcomes import last_run_outcomes, new_fields_from_state
@@ -86,6 +87,8 @@ class RunSummary:
     new_fields: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     account_statuses: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Documents the transactions step sent again because another document of their call failed.
+    resent_documents: int = 0
 
     @property
     def failed_accounts(self) -> list[str]:
@@ -107,6 +110,7 @@ def summarise(run: JobRun, settings: Settings, elapsed: float) -> RunSummary:
     summary.failed_steps = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     summary.account_statuses = account_statuses(event for event in result.all_events if event.step_key == "vendor_api")
     summary.raw_rows, summary.mart_rows, summary.outbound = read_counts(settings.warehouse_path)
+    summary.resent_documents = resent_documents(result)
     summary.report_outcomes, summary.new_fields = read_report_outcomes(settings, skip=set(summary.failed_accounts))
     return summary
 
@@ -159,6 +163,31 @@ def read_counts(warehouse: Path) -> tuple[dict[str, int], dict[str, int], dict[s
     return raw_rows, mart_rows, outbound
 
 
+def resent_documents(result: dg.ExecuteInProcessResult) -> int:
+    """Return how many documents the transactions step sent again, from its materialization metadata."""
+    total = 0
+    for event in result.all_events:
+        if event.event_type_value != "ASSET_MATERIALIZATION":
+            continue
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key != dg.AssetKey(["outbound", "transactions"]):
+            continue
+        value = materialization.metadata.get(RESENT_METADATA_KEY)
+        total += int(value.value) if value is not None else 0
+    return total
+
+
+def resent_line(count: int) -> list[str]:
+    """Return the line that reports documents sent again after another document of their call failed."""
+    if not count:
+        return []
+    documents = "document was" if count == 1 else "documents were"
+    return [
+        f"{count} {documents} sent again because another document of the same call failed: their events in "
+        "outbound.document_events and data/ledger/ name the failed transaction"
+    ]
+
+
 def attention_lines(outbound: dict[str, dict[str, int]]) -> list[str]:
     """Return one line per ledger state that needs a person, with the command that lists it."""
     wording = {
@@ -207,6 +236,7 @@ def print_summary(run: JobRun, settings: Settings, elapsed: float) -> int:
         lines.append(f"  {document_type:<22} " + ", ".join(f"{state} {count}" for state, count in states.items()))
     if not summary.outbound:
         lines.append("  none")
+    lines.extend(resent_line(summary.resent_documents))
     lines.extend(attention_lines(summary.outbound))
     if summary.failed_steps:
         lines.append("failed steps: " + ", ".join(summary.failed_steps))

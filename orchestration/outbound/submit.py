@@ -441,6 +441,10 @@ def _mark_unknown(ledger: Ledger, document_id: str, error: Exception, summary: O
     on_event(f"{document_id} needs review: {detail}")
 
 
+# The transactions step's metadata key for `PollSummary.resent`, which the run summary reads.
+RESENT_METADATA_KEY = "resent_after_other_documents_failed"
+
+
 @dataclass
 class PollSummary:
     polled: int = 0  # getTransactionStatus calls, one per transaction and pass
@@ -462,7 +466,7 @@ class PollSummary:
             "settled_by_purchase_order": self.settled_by_purchase_order,
             "sent_to_review": self.sent_to_review,
             "awaiting_edi": self.awaiting_edi,
-            "resent_after_other_documents_failed": self.resent,
+            RESENT_METADATA_KEY: self.resent,
         }
 
 

@@ -1,6 +1,9 @@
 """The run summary's closing lines point a person to the documents that need them."""
 
-from orchestration.summary import attention_lines
+import dagster as dg
+
+from orchestration.outbound.submit import RESENT_METADATA_KEY
+from orchestration.summary import attention_lines, resent_documents, resent_line
 
 
 def test_counts_across_document_types():
@@ -31,3 +34,21 @@ def test_one_failure_line():
     assert attention_lines({"invoice": {"failure": 1}}) == [
         "1 document has failed: see 'acorn outbound --state failure'"
     ]
+
+
+def test_resent_line():
+    assert resent_line(0) == []
+    assert resent_line(2) == [
+        "2 documents were sent again because another document of the same call failed: their events in "
+        "outbound.document_events and data/ledger/ name the failed transaction"
+    ]
+
+
+def test_resent_count_from_metadata():
+    @dg.asset(key=dg.AssetKey(["outbound", "transactions"]))
+    def transactions():
+        return dg.MaterializeResult(metadata={RESENT_METADATA_KEY: 3, "polled": 4})
+
+    result = dg.materialize([transactions])
+
+    assert resent_documents(result) == 3
