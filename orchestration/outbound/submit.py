@@ -21,7 +21,7 @@ from orchestration.outbound import followup, payloads
 from orchestration.outbound.config import OutboundSettings
 from orchestration.outbound.decisions import FILE_NAME as DECISIONS_FILE
 from orchestration.outbound.decisions import DecisionFileError, apply_decisions, read_decisions
-from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiRejected
+from orchestration.outbound.edi import TRANSACTION_PREFIX, EdiOutbox, EdiRejected
 from orchestration.inbox_accounts import InboxAccounts
 from orchestration.outbound.ledger import Ledger, LedgerEntry
 from orchestration.outbound.models import PayloadInvalid
@@ -244,6 +244,9 @@ def record_and_submit(
     """
     if per_call < 1:
         raise ValueError(f"per_call is {per_call}; send at least 1 document per call")
+    if isinstance(client, EdiOutbox):
+        # An X12 interchange written here carries one document.
+        per_call = 1
     summary = OutboundSummary(kind=kind.name)
     summary.recovered = ledger.recover_interrupted(account)
     for document_id in summary.recovered:

@@ -220,6 +220,29 @@ def test_separator_in_data_is_rejected():
 # --- the outbox and the ledger ---------------------------------------------------------------
 
 
+def test_outbox_writes_one_acknowledgement_per_interchange(tmp_path):
+    outbox = edi.EdiOutbox(tmp_path / "outbox", PARTNERS, now=lambda: AT)
+    second_payload = acknowledgement_payload()
+    second_payload["acknowledgements"][0]["purchaseOrderNumber"] = "3KL4T0WD"
+    documents = [
+        PlannedDocument("acknowledgement:2JK3S9VC", "2JK3S9VC", acknowledgement_payload()),
+        PlannedDocument("acknowledgement:3KL4T0WD", "3KL4T0WD", second_payload),
+    ]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        ledger = Ledger(con, tmp_path / "ledger")
+        summary = record_and_submit(ledger, outbox, ACKNOWLEDGEMENT, documents, per_call=100)
+        states = {entry.document_id: (entry.state, entry.transaction_id) for entry in ledger.entries()}
+
+    # An 855 carries one acknowledgement, so a per_call above 1 still writes one file each.
+    files = sorted(path.name for path in (tmp_path / "outbox").glob("*.x12"))
+    assert files == ["855_2JK3S9VC_000000001.x12", "855_3KL4T0WD_000000002.x12"]
+    assert summary.submitted == 2
+    assert states == {
+        "acknowledgement:2JK3S9VC": ("accepted", "edi-000000001"),
+        "acknowledgement:3KL4T0WD": ("accepted", "edi-000000002"),
+    }
+
+
 def test_outbox_sends_each_document_once(tmp_path):
     outbox = edi.EdiOutbox(tmp_path / "outbox", PARTNERS, now=lambda: AT)
     ack = PlannedDocument("acknowledgement:2JK3S9VC", "2JK3S9VC", acknowledgement_payload())
