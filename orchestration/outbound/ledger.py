@@ -28,6 +28,7 @@ taken to have changed nothing at Amazon, so a document that its errors do not na
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,6 +102,10 @@ RELEASABLE = ("held", "needs_review")
 RETIRABLE = ("held", "needs_review", "failure")
 
 
+# The default of `Ledger._event`'s account: read it from the ledger (None is a real value).
+_UNREAD = object()
+
+
 class LedgerError(RuntimeError):
     """A ledger operation that would break the exactly-once rules."""
 
@@ -142,6 +147,8 @@ class Ledger:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, ledger_dir: Path):
         self.con = con
+        # File lines of the open `batch`, written when it ends; None outside a batch.
+        self._batched_lines: list[tuple[Path, str]] | None = None
         self.ledger_dir = Path(ledger_dir)
         self.ledger_dir.mkdir(parents=True, exist_ok=True)
         ensure_schema(con)
@@ -265,7 +272,7 @@ class Ledger:
             "created_at, updated_at, account) values (?, ?, ?, ?, ?, 'built', ?, ?, ?)",
             [document_id, document_type, business_id, sha256, _dumps(payload), now, now, account],
         )
-        self._event(document_id, "built", f"{document_type} {business_id} sha256={sha256}", now, payload)
+        self._event(document_id, "built", f"{document_type} {business_id} sha256={sha256}", now, payload, account=account)
 
     def transition(
         self,
@@ -329,7 +336,7 @@ class Ledger:
             }.items()
             if value is not None
         }
-        self._event(document_id, state, detail, now, extra=extra)
+        self._event(document_id, state, detail, now, extra=extra, account=entry.account)
 
     def note(self, document_id: str, detail: str) -> None:
         """Record an event that leaves the document's state as it is."""
@@ -337,6 +344,34 @@ class Ledger:
         if entry is None:
             raise LedgerError(f"document {document_id} is not in the ledger")
         self._event(document_id, entry.state, detail, _now())
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the writes made inside into one warehouse transaction and one synced file append.
+
+        Every change is in the warehouse and on disk when the block ends, as with single
+        writes, so a POST made after the block finds its `submitting` states recorded. An
+        exception inside rolls the warehouse back and writes no line. A batch inside a batch
+        joins the outer one.
+        """
+        if self._batched_lines is not None:
+            yield
+            return
+        self._batched_lines = []
+        self.con.begin()
+        try:
+            yield
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            self._batched_lines = None
+            raise
+        lines, self._batched_lines = self._batched_lines, None
+        by_file: dict[Path, list[str]] = {}
+        for path, line in lines:
+            by_file.setdefault(path, []).append(line)
+        for path, file_lines in by_file.items():
+            _append_synced(path, file_lines)
 
     def recover_interrupted(self, account: str | None = None) -> list[str]:
         """Move documents (of `account`, or all) left in `submitting` by a dead process to `needs_review`."""
@@ -399,26 +434,36 @@ class Ledger:
             )
         return entry
 
-    def _event(self, document_id: str, state: str, detail: str | None, at: datetime, payload=None, extra=None) -> None:
+    def _event(
+        self, document_id: str, state: str, detail: str | None, at: datetime, payload=None, extra=None, account=_UNREAD
+    ) -> None:
+        """Record an event in the warehouse and the day's file; `account` is read from the ledger unless given."""
         self.con.execute(
             "insert into outbound.document_events values (?, ?, ?, ?)", [document_id, state, detail, at]
         )
         record = {"at": at.isoformat(), "document_id": document_id, "state": state, "detail": detail}
         # Each line names the document's account, so the files alone tell the accounts apart.
-        account = self.con.execute(
-            "select account from outbound.documents where document_id = ?", [document_id]
-        ).fetchone()
-        if account is not None and account[0] is not None:
-            record["account"] = account[0]
+        if account is _UNREAD:
+            row = self.con.execute("select account from outbound.documents where document_id = ?", [document_id]).fetchone()
+            account = row[0] if row is not None else None
+        if account is not None:
+            record["account"] = account
         if payload is not None:
             record["payload"] = payload
         if extra:
             record.update(extra)
         path = self.ledger_dir / f"{at:%Y-%m-%d}.jsonl"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(_dumps(record) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        if self._batched_lines is not None:
+            self._batched_lines.append((path, _dumps(record)))
+        else:
+            _append_synced(path, [_dumps(record)])
+
+
+def _append_synced(path: Path, lines: list[str]) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def read_ledger_files(ledger_dir: Path) -> Iterator[dict]:

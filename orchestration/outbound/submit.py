@@ -253,55 +253,12 @@ def record_and_submit(
         on_event(f"{document_id} was left in submitting by an earlier run; moved to needs_review")
 
     to_send: list[str] = []
-    for document in planned:
-        summary.planned += 1
-        if document.account is not None and account is not None and document.account != account:
-            raise ValueError(
-                f"{document.document_id} belongs to vendor account {document.account!r}, but this client is "
-                f"account {account!r}'s; pass each account's documents with its own client"
-            )
-        owner = document.account or account
-        if owner is None:
-            entry = ledger.get(document.document_id)
-        else:
-            entry = ledger.find(owner, kind.name, document.business_id)
-        if entry is not None and entry.document_id != document.document_id:
-            # Recorded under the other form of its id; that id stays the document's.
-            document.document_id = entry.document_id
-        if entry is None:
-            ledger.record_built(
-                document.document_id,
-                kind.name,
-                document.business_id,
-                document.payload,
-                payloads.payload_sha256(document.payload),
-                account=owner,
-            )
-            summary.built += 1
-            if document.hold_reasons:
-                reason = "; ".join(document.hold_reasons)
-                ledger.transition(document.document_id, "held", reason, hold_reason=reason)
-                summary.held += 1
-                summary.held_reasons[document.document_id] = reason
-                on_event(f"{document.document_id} held: {reason}")
-                continue
-            ledger.transition(document.document_id, "validated", "payload and business rules checked")
-        elif entry.state == "held" and _content(entry.payload) != _content(document.payload):
-            # Held and never sent, and its data changed since (e.g. a corrected decision or cost).
-            state = ledger.rebuild(
-                document.document_id, document.payload, payloads.payload_sha256(document.payload), document.hold_reasons
-            )
-            summary.rebuilt += 1
-            if state == "held":
-                summary.held_reasons[document.document_id] = "; ".join(document.hold_reasons)
-                continue
-        elif entry.state != "validated":
-            # Built by an earlier run: sent, held or settled. Never built or sent again.
-            summary.already_in_ledger += 1
-            if kind is SHIPMENT_CONFIRMATION and entry.state in ("accepted", "success"):
-                _hold_replacement(ledger, entry, document, summary, on_event)
-            continue
-        to_send.append(document.document_id)
+    # One warehouse transaction and one file append for the documents' first states: a crash
+    # before the end leaves none of them recorded, and none was sent.
+    with ledger.batch():
+        for document in planned:
+            if _record_planned(ledger, kind, document, account, summary, on_event):
+                to_send.append(document.document_id)
 
     # Documents a person released (`acorn outbound review ID --release`) that the outbound
     # models no longer list, for example an ASN older than the sending window, and documents
@@ -313,6 +270,60 @@ def record_and_submit(
     for start in range(0, len(to_send), per_call):
         _submit(ledger, client, kind, to_send[start : start + per_call], summary, on_event)
     return summary
+
+
+def _record_planned(
+    ledger: Ledger, kind: DocumentKind, document: PlannedDocument, account: str | None, summary: OutboundSummary, on_event
+) -> bool:
+    """Record a planned document or find it in the ledger; return whether it is `validated` and is to be sent."""
+    summary.planned += 1
+    if document.account is not None and account is not None and document.account != account:
+        raise ValueError(
+            f"{document.document_id} belongs to vendor account {document.account!r}, but this client is "
+            f"account {account!r}'s; pass each account's documents with its own client"
+        )
+    owner = document.account or account
+    if owner is None:
+        entry = ledger.get(document.document_id)
+    else:
+        entry = ledger.find(owner, kind.name, document.business_id)
+    if entry is not None and entry.document_id != document.document_id:
+        # Recorded under the other form of its id; that id stays the document's.
+        document.document_id = entry.document_id
+    if entry is None:
+        ledger.record_built(
+            document.document_id,
+            kind.name,
+            document.business_id,
+            document.payload,
+            payloads.payload_sha256(document.payload),
+            account=owner,
+        )
+        summary.built += 1
+        if document.hold_reasons:
+            reason = "; ".join(document.hold_reasons)
+            ledger.transition(document.document_id, "held", reason, hold_reason=reason)
+            summary.held += 1
+            summary.held_reasons[document.document_id] = reason
+            on_event(f"{document.document_id} held: {reason}")
+            return False
+        ledger.transition(document.document_id, "validated", "payload and business rules checked")
+    elif entry.state == "held" and _content(entry.payload) != _content(document.payload):
+        # Held and never sent, and its data changed since (e.g. a corrected decision or cost).
+        state = ledger.rebuild(
+            document.document_id, document.payload, payloads.payload_sha256(document.payload), document.hold_reasons
+        )
+        summary.rebuilt += 1
+        if state == "held":
+            summary.held_reasons[document.document_id] = "; ".join(document.hold_reasons)
+            return False
+    elif entry.state != "validated":
+        # Built by an earlier run: sent, held or settled. Never built or sent again.
+        summary.already_in_ledger += 1
+        if kind is SHIPMENT_CONFIRMATION and entry.state in ("accepted", "success"):
+            _hold_replacement(ledger, entry, document, summary, on_event)
+        return False
+    return True
 
 
 def _hold_replacement(ledger: Ledger, sent, document: PlannedDocument, summary: OutboundSummary, on_event) -> None:
@@ -363,8 +374,9 @@ def _submit(
     detail = f"POST {kind.submit_operation}"
     if len(document_ids) > 1:
         detail += f" with {len(document_ids)} documents in one call"
-    for document_id in document_ids:
-        ledger.transition(document_id, "submitting", detail)
+    with ledger.batch():
+        for document_id in document_ids:
+            ledger.transition(document_id, "submitting", detail)
     _post(ledger, client, kind, [ledger.get(document_id) for document_id in document_ids], summary, on_event)
 
 
@@ -407,19 +419,21 @@ def _post(ledger: Ledger, client, kind: DocumentKind, entries: list, summary: Ou
         for entry in entries:
             _mark_unknown(ledger, entry.document_id, error, summary, on_event)
         return
+    with ledger.batch():
+        for entry in entries:
+            position = positions[entry.document_id]
+            detail = "202 Accepted"
+            if len(entries) > 1:
+                detail += f", as {kind.list_name}[{position}] of {len(payload[kind.list_name])}"
+            ledger.transition(
+                entry.document_id,
+                "accepted",
+                detail,
+                transaction_id=transaction_id,
+                transaction_status="Processing",
+                transaction_index=position,
+            )
     for entry in entries:
-        position = positions[entry.document_id]
-        detail = "202 Accepted"
-        if len(entries) > 1:
-            detail += f", as {kind.list_name}[{position}] of {len(payload[kind.list_name])}"
-        ledger.transition(
-            entry.document_id,
-            "accepted",
-            detail,
-            transaction_id=transaction_id,
-            transaction_status="Processing",
-            transaction_index=position,
-        )
         summary.submitted += 1
         on_event(f"{entry.document_id} submitted, transaction {transaction_id}")
 
@@ -527,14 +541,16 @@ def poll_transactions(
             verdict = status.get("status")
             if verdict == "Success":
                 del pending[transaction_id]
-                for entry in entries:
-                    ledger.transition(
-                        entry.document_id, "success", f"transaction {transaction_id} Success", transaction_status="Success"
-                    )
-                    summary.success += 1
+                with ledger.batch():
+                    for entry in entries:
+                        ledger.transition(
+                            entry.document_id, "success", f"transaction {transaction_id} Success", transaction_status="Success"
+                        )
+                summary.success += len(entries)
             elif verdict == "Failure":
                 del pending[transaction_id]
-                unapplied = _settle_failure(ledger, transaction_id, entries, status.get("errors", []), summary, on_event)
+                with ledger.batch():
+                    unapplied = _settle_failure(ledger, transaction_id, entries, status.get("errors", []), summary, on_event)
                 if unapplied:
                     for new_transaction_id, sent in _send_again(ledger, client, unapplied, summary, on_event).items():
                         pending.setdefault(new_transaction_id, []).extend(sent)

@@ -165,3 +165,27 @@ def test_ledger_files_keep_every_event(ledger, tmp_path):
         ("invoice:INV12", "submitting"),
         ("invoice:INV12", "accepted"),
     ]
+
+
+def test_batch_writes_on_exit(ledger, tmp_path):
+    with ledger.batch():
+        ledger.record_built("invoice:INV20", "invoice", "INV20", {"invoices": []}, "sha")
+        ledger.transition("invoice:INV20", "validated", "checked")
+        # Inside the batch the warehouse shows the change and the file has no line yet.
+        assert ledger.get("invoice:INV20").state == "validated"
+        assert list(read_ledger_files(tmp_path / "ledger")) == []
+
+    assert [event["state"] for event in read_ledger_files(tmp_path / "ledger")] == ["built", "validated"]
+
+
+def test_batch_rolls_back_on_error(ledger, tmp_path):
+    with pytest.raises(RuntimeError, match="stopped"):
+        with ledger.batch():
+            ledger.record_built("invoice:INV21", "invoice", "INV21", {"invoices": []}, "sha")
+            raise RuntimeError("stopped")
+
+    assert ledger.get("invoice:INV21") is None
+    assert list(read_ledger_files(tmp_path / "ledger")) == []
+    # The ledger works as before after the rollback.
+    ledger.record_built("invoice:INV21", "invoice", "INV21", {"invoices": []}, "sha")
+    assert ledger.get("invoice:INV21").state == "built"
