@@ -2,10 +2,13 @@
 
 import os
 import queue
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 import dagster as dg
@@ -112,6 +115,32 @@ def event_log_kept_open(instance: dg.DagsterInstance, run_id: str) -> Iterator[N
             connection.close()
 
 
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def keep_partial_parse(invocation_target: Path, project_target: Path) -> None:
+    """Copy the parse state of a finished dbt invocation to the project's target folder.
+
+    dagster-dbt starts each invocation from the project's `partial_parse.msgpack`. dbt parses
+    the whole project again when that file was written for another profile, and the warehouse
+    path is part of the profile. Without the copy, every build of a warehouse other than the one
+    the manifest was prepared for parsed the whole project. The file is replaced atomically, so
+    a concurrent reader sees the old or the new file.
+    """
+    source = invocation_target / PARTIAL_PARSE_FILE
+    if not source.exists():
+        return
+    project_target.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=project_target, prefix=PARTIAL_PARSE_FILE, suffix=".tmp")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, project_target / PARTIAL_PARSE_FILE)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project,
@@ -147,3 +176,4 @@ def acorn_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, aco
         invocation.process.stdout = ReadAheadStdout(invocation.process.stdout)
     with event_log_kept_open(context.instance, context.run_id):
         yield from invocation.stream()
+    keep_partial_parse(invocation.target_path, dbt_project.manifest_path.parent)
