@@ -4,7 +4,7 @@ import subprocess
 import sys
 import time
 
-from orchestration.defs.transform import ReadAheadStdout
+from orchestration.dbt_step import ReadAheadStdout
 
 # 4,000 lines of 100 bytes: 400,000 bytes, six times the 64 KiB a Linux pipe buffers.
 WRITER = "import sys\nfor i in range(4000):\n    sys.stdout.write(f'{i:099d}\\n')\nsys.stdout.flush()\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.events.log import EventLogEntry
 
-from orchestration.defs.transform import event_log_kept_open
+from orchestration.dbt_step import event_log_kept_open
 
 RUN_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 

@@ -1,6 +1,6 @@
 """keep_partial_parse: the dbt step leaves its parse state where the next step starts from."""
 
-from orchestration.defs.transform import PARTIAL_PARSE_FILE, keep_partial_parse
+from orchestration.dbt_step import PARTIAL_PARSE_FILE, keep_partial_parse
 
 
 def test_copies_into_new_folder(tmp_path):
