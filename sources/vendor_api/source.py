@@ -394,10 +394,10 @@ def _execute(
 
 
 # dlt reads its resources in turn on one thread, so a report's wait (seconds to minutes) or its
-# row building (seconds for a forecast) there would stop every listing. Both run on these pools
-# instead. Waits overlap, and rows are built one report at a time to bound the memory held.
-_REPORT_WAITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="acorn-report")
-_REPORT_ROWS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-report-rows")
+# row building (seconds for a forecast) there would stop every listing. Both run on this thread
+# instead, one report at a time: a parsed document takes hundreds of MB, and with waits and
+# documents of several feeds at once the large profile's run peaked at 1,673 MB.
+_REPORT_WORK = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-report")
 
 
 def _off_thread(pool: ThreadPoolExecutor, call: Callable[..., Any], *args: Any) -> Iterator[None]:
@@ -500,12 +500,12 @@ def _report_feed(
             if not plan:
                 logger.info("%s: nothing to request for %s; every published period is loaded", feed.name, marketplace_id)
             for planned in plan:
-                planned, result, document = yield from _off_thread(_REPORT_WAITS, _execute, client, planned, pending)
+                planned, result, document = yield from _off_thread(_REPORT_WORK, _execute, client, planned, pending)
                 if document is not None:
                     unknown |= new_report_fields(document)
                     try:
                         count, table = yield from _off_thread(
-                            _REPORT_ROWS, _report_rows, to_rows, to_table, document, account, str(planned.report_id),
+                            _REPORT_WORK, _report_rows, to_rows, to_table, document, account, str(planned.report_id),
                             marketplace_id, vendor_code, schema,
                         )  # fmt: skip
                     except RecordError as error:
