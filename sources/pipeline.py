@@ -11,11 +11,11 @@ RAW_DATASET = "raw_vendor"
 # DuckDB takes up to 80% of the machine's memory by default. Under a limit it spills large
 # merges to disk instead, which keeps a run on 1.2 million PO lines within a small machine.
 DUCKDB_MEMORY_LIMIT_VARIABLE = "ACORN_DUCKDB_MEMORY_LIMIT"
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 def duckdb_memory_limit() -> str:
-    """Return DuckDB's memory limit for loads, such as 1GB (ACORN_DUCKDB_MEMORY_LIMIT)."""
+    """Return DuckDB's memory limit for loads, such as 512MB (ACORN_DUCKDB_MEMORY_LIMIT)."""
     return os.environ.get(DUCKDB_MEMORY_LIMIT_VARIABLE) or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
