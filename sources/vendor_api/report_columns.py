@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from . import columns
 from .arrow import arrow_schema
+from .columnar import _table
 from .rows import _report_scope
 
 FORECASTS_SCHEMA = arrow_schema(columns.VENDOR_FORECASTS)
@@ -80,17 +81,6 @@ def _numbers(records: Sequence[Mapping[str, Any]], field: str, data_type: pa.Dat
     return pa.array(values, data_type)
 
 
-def _table(values: Mapping[str, Any], length: int, schema: pa.Schema) -> pa.Table:
-    arrays = []
-    for field in schema:
-        value = values.get(field.name)
-        if isinstance(value, pa.Array):
-            arrays.append(value)
-        else:
-            arrays.append(pa.array([value] * length, field.type) if length else pa.array([], field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 def forecast_table(
     document: Mapping[str, Any],
     account: str,
@@ -108,16 +98,16 @@ def forecast_table(
     generated, starts, ends = (_dates(records, field) for field in ("forecastGenerationDate", "startDate", "endDate"))
     if asins is None or generated is None or starts is None or ends is None:
         return None
-    values: dict[str, Any] = {
-        "account": account,
-        "vendor_code": vendor_code,
-        "marketplace_id": marketplace,
-        "selling_program": program,
+    values: dict[str, pa.Array | pa.Scalar] = {
+        "account": pa.scalar(account, pa.string()),
+        "vendor_code": pa.scalar(vendor_code, pa.string()),
+        "marketplace_id": pa.scalar(marketplace, pa.string()),
+        "selling_program": pa.scalar(program, pa.string()),
         "forecast_generation_date": generated,
         "asin": pa.array(asins, pa.string()),
         "start_date": starts,
         "end_date": ends,
-        "report_id": report_id,
+        "report_id": pa.scalar(report_id, pa.string()),
     }
     for column, field in _FORECAST_UNITS.items():
         units = _numbers(records, field, FORECASTS_SCHEMA.field(column).type)
@@ -146,14 +136,14 @@ def real_time_inventory_table(
     if asins is None or starts is None or ends is None or units is None:
         return None
     values = {
-        "account": account,
-        "vendor_code": vendor_code,
-        "marketplace_id": marketplace,
+        "account": pa.scalar(account, pa.string()),
+        "vendor_code": pa.scalar(vendor_code, pa.string()),
+        "marketplace_id": pa.scalar(marketplace, pa.string()),
         "asin": pa.array(asins, pa.string()),
         "start_time": starts,
         "end_time": ends,
         "highly_available_inventory": units,
-        "report_id": report_id,
+        "report_id": pa.scalar(report_id, pa.string()),
     }
     return _table(values, len(records), REAL_TIME_INVENTORY_SCHEMA)
 
