@@ -40,8 +40,8 @@ KEPT_ROWS = 200_000
 # rows that load wrote and how many keys the table has had since.
 LOADED_FILE_KEY = "loaded_file"
 DIGESTS_FOLDER = "inbox_row_digests"
-# What the kept row digests are taken of. Digests of another format cannot be compared, so a
-# load after one whose state names another format reads and loads the whole file.
+# Format of the stored row digests: BLAKE2b (64 bits) of each record's bytes without its line end. Digests of
+# another format cannot be compared, so the next load then reads and loads the whole file.
 DIGEST_FORMAT = "raw-record-blake2b-64"
 
 
