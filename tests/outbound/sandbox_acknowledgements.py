@@ -11,6 +11,7 @@ the transaction id is not recorded yet) or `after_recording` (the transaction id
 """
 
 import os
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +80,28 @@ class KillingClient:
         if self.step == "after_post":
             os._exit(KILLED)
         return transaction_id
+
+
+def killed_run(base_url: str, work_dir: Path, po_numbers: list[str], step: str) -> None:
+    """Run this script for `po_numbers` in one call against the sandbox and check it was killed at `step`."""
+    here = Path(__file__).resolve().parent
+    path = os.pathsep.join(filter(None, [str(here.parents[1]), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(here / "sandbox_acknowledgements.py"),
+            base_url,
+            str(work_dir / "warehouse.duckdb"),
+            str(work_dir / "ledger"),
+            ",".join(po_numbers),
+            step,
+        ],
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == KILLED, result.stderr
 
 
 def main(base_url: str, warehouse: str, ledger_dir: str, po_numbers: str, step: str) -> None:

@@ -7,8 +7,6 @@ repeats there. With `processing_seconds=0` a transaction has its verdict at the 
 """
 
 import copy
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,9 +19,8 @@ from orchestration.outbound.submit import ACKNOWLEDGEMENT, PlannedDocument, poll
 from sandbox import SandboxConfig, SandboxServer
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from sandbox_acknowledgements import KILLED, acknowledgement, sandbox_client  # noqa: E402
+from sandbox_acknowledgements import acknowledgement, killed_run, sandbox_client  # noqa: E402
 
 SEED = 3
 UNKNOWN_PO = "ZZNOSUCH1"
@@ -179,26 +176,6 @@ def test_bad_po_fails_alone_and_neighbours_go_again(sandbox, orders, open_orders
     assert polled.still_processing == 0
 
 
-def killed_run(sandbox, tmp_path, po_numbers: list[str], step: str) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "sandbox_acknowledgements.py"),
-            sandbox.base_url,
-            str(tmp_path / "warehouse.duckdb"),
-            str(tmp_path / "ledger"),
-            ",".join(po_numbers),
-            step,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == KILLED, result.stderr
-
-
 @pytest.mark.parametrize("step", ["before_post", "after_post"])
 def test_killed_call_leaves_every_document_in_review(sandbox, open_orders, tmp_path, step):
     numbers = open_orders[9:12] if step == "before_post" else open_orders[12:15]
@@ -206,7 +183,7 @@ def test_killed_call_leaves_every_document_in_review(sandbox, open_orders, tmp_p
     ids = [f"acknowledgement:{number}" for number in numbers]
     before = {number: len(received(sandbox, number)) for number in numbers}
 
-    killed_run(sandbox, tmp_path, numbers, step)
+    killed_run(sandbox.base_url, tmp_path, numbers, step)
 
     arrived = 1 if step == "after_post" else 0
     for number in numbers:

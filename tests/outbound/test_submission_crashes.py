@@ -4,8 +4,6 @@ The sandbox's `/_sandbox/submissions` is the record of what Amazon received. Wha
 every acknowledgement is received at most once, and ends either in Success or in needs_review.
 """
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,9 +16,8 @@ from orchestration.outbound.submit import ACKNOWLEDGEMENT, poll_transactions, re
 from sandbox import SandboxConfig, SandboxServer
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-from sandbox_acknowledgements import KILLED, acknowledgement, sandbox_client  # noqa: E402
+from sandbox_acknowledgements import acknowledgement, killed_run, sandbox_client  # noqa: E402
 
 # The small profile with this seed has three New purchase orders, one for each step.
 SEED = 3
@@ -45,26 +42,6 @@ def received(sandbox, po_number: str) -> list[dict]:
     return [entry for entry in submissions if entry["kind"] == "acknowledgement" and entry["business_id"] == po_number]
 
 
-def killed_run(sandbox, tmp_path, po_number: str, step: str) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "sandbox_acknowledgements.py"),
-            sandbox.base_url,
-            str(tmp_path / "warehouse.duckdb"),
-            str(tmp_path / "ledger"),
-            po_number,
-            step,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == KILLED, result.stderr
-
-
 def rerun(sandbox, tmp_path, po_number: str):
     """Run again: plan the same document, then poll every accepted one to a verdict."""
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con, sandbox_client(sandbox.base_url) as client:
@@ -77,7 +54,7 @@ def rerun(sandbox, tmp_path, po_number: str):
 
 def test_killed_before_the_post(sandbox, new_orders, tmp_path):
     po_number = new_orders[0]
-    killed_run(sandbox, tmp_path, po_number, "before_post")
+    killed_run(sandbox.base_url, tmp_path, [po_number], "before_post")
     assert received(sandbox, po_number) == []
 
     summary, entry = rerun(sandbox, tmp_path, po_number)
@@ -91,7 +68,7 @@ def test_killed_before_the_post(sandbox, new_orders, tmp_path):
 
 def test_killed_after_the_post_before_recording(sandbox, new_orders, tmp_path):
     po_number = new_orders[1]
-    killed_run(sandbox, tmp_path, po_number, "after_post")
+    killed_run(sandbox.base_url, tmp_path, [po_number], "after_post")
     assert len(received(sandbox, po_number)) == 1
 
     summary, entry = rerun(sandbox, tmp_path, po_number)
@@ -106,7 +83,7 @@ def test_killed_after_the_post_before_recording(sandbox, new_orders, tmp_path):
 
 def test_killed_after_recording(sandbox, new_orders, tmp_path):
     po_number = new_orders[2]
-    killed_run(sandbox, tmp_path, po_number, "after_recording")
+    killed_run(sandbox.base_url, tmp_path, [po_number], "after_recording")
 
     summary, entry = rerun(sandbox, tmp_path, po_number)
 
