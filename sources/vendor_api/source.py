@@ -119,8 +119,8 @@ ClientFactory = Callable[[], AbstractContextManager[VendorClient]]
 ColumnBuilder = Callable[[pa.StructArray, str], pa.Table | None]
 # Builds the rows of one order table from one record parsed as a dict (see `rows`).
 RowBuilder = Callable[[dict[str, Any], str], list[dict[str, Any]]]
-# Builds a whole report's table from (document, account, report id, marketplace, vendor code),
-# or returns None where the row builder must take over.
+# Builder of a whole report's table from (document, account, report id, marketplace, vendor
+# code). It returns None where the row builder must take over.
 TableBuilder = Callable[[dict[str, Any], str, str, str, str | None], pa.Table | None]
 
 
@@ -394,9 +394,9 @@ def _execute(
 
 
 # dlt reads its resources in turn on one thread, so a report's wait (seconds to minutes) or its
-# row building (seconds for a forecast) there would stop every listing. Both run on this thread
-# instead, one report at a time: a parsed document takes hundreds of MB, and with waits and
-# documents of several feeds at once the large profile's run peaked at 1,673 MB.
+# row building (seconds for a forecast) there would stop every listing. Both run on this worker
+# instead, one report at a time, because a parsed document takes hundreds of MB. With the
+# documents of several feeds held at once, the large profile's run peaked at 1,673 MB.
 _REPORT_WORK = ThreadPoolExecutor(max_workers=1, thread_name_prefix="acorn-report")
 
 
