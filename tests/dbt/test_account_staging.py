@@ -79,15 +79,15 @@ def built(tmp_path_factory):
         yield result, con
 
 
-def test_unique_tests_pass_per_account(built):
+def test_key_tests_pass_per_account(built):
     result, _ = built
     statuses = {node.node.name: str(node.status) for node in result.result.results}
-    unique_tests = {name: status for name, status in statuses.items() if "unique_combination_of_columns" in name}
+    key_tests = {name: status for name, status in statuses.items() if name.startswith("primary_key_")}
 
     assert result.success, {name: status for name, status in statuses.items() if status not in ("pass", "success")}
-    # Source and model tests of the two order tables and the two line tables.
-    assert len(unique_tests) == 8
-    assert set(unique_tests.values()) == {"pass"}
+    # The grain tests of the two order models and the two line models.
+    assert len(key_tests) == 4
+    assert set(key_tests.values()) == {"pass"}
 
 
 def test_shared_po_stays_two_rows(built):
