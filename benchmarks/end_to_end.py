@@ -7,9 +7,11 @@ daily run meets today's sandbox with the real clock, so it loads one day of new 
 POs, statuses and cartons, as a scheduled daily run does. Today's sandbox generates its
 profile while the first run goes on, so its ready time there includes sharing the machine.
 
-Between the two runs `dbt build --full-refresh` is timed on the run's warehouse; after the
-daily run, `dbt build` again with nothing new. The daily run's transform stage is the
-`dbt build` after one day of new data.
+Between the two runs `dbt build --full-refresh` is timed on the run's warehouse, which is then
+copied. After the daily run, `dbt build` is timed on the warehouse as the daily run's transform
+stage met it: the daily run's raw tables, with the incremental models and outbound tables of
+the copy (see `benchmarks.transform.restore_before_daily`). The transform stage itself, which
+adds the Dagster step around dbt, is reported with the other stages.
 """
 
 import re
@@ -26,7 +28,7 @@ from benchmarks.common import (
     run_measured,
     shared_sandbox,
 )
-from benchmarks.transform import dbt_build_seconds
+from benchmarks.transform import copy_warehouse, dbt_build_seconds, incremental_models, restore_before_daily
 from benchmarks.transform import figures as dbt_figures
 from sources.clock import OFFSET_VARIABLE
 
@@ -86,7 +88,7 @@ def measure(profile: str, repeat: int) -> list[Figure]:
     if not external:
         command += ["--profile", profile]
     full, daily, peaks, sandbox_peaks, ready = [], [], [], [], []
-    dbt_full, dbt_again, new_orders, peak_stages = [], [], [], []
+    dbt_full, dbt_daily, new_orders, peak_stages = [], [], [], []
     stage_samples: dict[str, list[float]] = {}
     for index in range(repeat):
         with tempfile.TemporaryDirectory(prefix="acorn-bench-") as scratch:
@@ -118,6 +120,7 @@ def measure(profile: str, repeat: int) -> list[Figure]:
                 clock = {OFFSET_VARIABLE: env[OFFSET_VARIABLE]} if external else {}
                 target = data_dir / "dbt_target"
                 dbt_full.append(dbt_build_seconds(data_dir, target, full_refresh=True, extra_env=clock))
+                before_daily = copy_warehouse(data_dir, "warehouse-before-daily.duckdb")
 
                 if external:
                     today_sandbox.wait_ready()
@@ -133,7 +136,9 @@ def measure(profile: str, repeat: int) -> list[Figure]:
                 daily_counts = parse_raw_counts(completed.stdout)
                 new_orders.append(daily_counts.get("purchase_orders", 0) - first_counts.get("purchase_orders", 0))
 
-                dbt_again.append(dbt_build_seconds(data_dir, target))
+                restore_before_daily(data_dir / "warehouse.duckdb", before_daily, incremental_models())
+                before_daily.unlink()
+                dbt_daily.append(dbt_build_seconds(data_dir, target))
             finally:
                 for sandbox in owned:
                     ready.append(sandbox.ready_seconds)
@@ -155,8 +160,10 @@ def measure(profile: str, repeat: int) -> list[Figure]:
         ),
     ]  # fmt: skip
     figures += dbt_figures(
-        profile, dbt_full, dbt_again, stage_samples.get("daily transform"),
-        "transform stage of the daily acorn run (dbt build of every model) " + ("after one day of new data" if external else "with no new data"),
+        profile, dbt_full, daily=dbt_daily,
+        daily_note="dbt build of every model on the warehouse the daily run's transform stage met "
+        + ("(one day of new data)" if external else "(no new data)")
+        + ": its raw tables, with the incremental models and outbound tables of before the daily run",
     )  # fmt: skip
     if sandbox_peaks:
         figures += [
