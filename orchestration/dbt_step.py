@@ -118,3 +118,17 @@ def keep_partial_parse(invocation_target: Path, project_target: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def prune_invocation_targets(current: Path, keep: int) -> None:
+    """Delete the older target folders of the dbt step, keeping `current` and the `keep` newest.
+
+    dagster-dbt gives every invocation a folder of its own beside the project's manifest,
+    named after the step: compiled SQL, artifacts and a debug log, about 10 MB on the large
+    profile. Without pruning they pile up by the run.
+    """
+    step_name = current.name.split("-", 1)[0]
+    folders = [path for path in current.parent.glob(f"{step_name}-*") if path.is_dir() and path != current]
+    folders.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,12 +7,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_step import ReadAheadStdout, event_log_kept_open, keep_partial_parse
+from orchestration.dbt_step import ReadAheadStdout, event_log_kept_open, keep_partial_parse, prune_invocation_targets
 from orchestration.project import DBT_WRAPPER, dbt_project
 from orchestration.resources import POOL, AcornResource
 from sources.clock import utc_now
 
 ANALYTICS_SCHEMA = "analytics"
+# Target folders of earlier dbt steps kept for reading their logs and compiled SQL.
+KEPT_DBT_TARGETS = 5
 
 
 class AcornDbtTranslator(DagsterDbtTranslator):
@@ -68,3 +70,4 @@ def acorn_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, aco
     with event_log_kept_open(context.instance, context.run_id):
         yield from invocation.stream()
     keep_partial_parse(invocation.target_path, dbt_project.manifest_path.parent)
+    prune_invocation_targets(invocation.target_path, keep=KEPT_DBT_TARGETS)
