@@ -433,9 +433,14 @@ def _post(ledger: Ledger, client, kind: DocumentKind, entries: list, summary: Ou
                 transaction_status="Processing",
                 transaction_index=position,
             )
-    for entry in entries:
-        summary.submitted += 1
-        on_event(f"{entry.document_id} submitted, transaction {transaction_id}")
+    summary.submitted += len(entries)
+    # One line per call: Dagster stores each log line as an event, and the ledger already has
+    # one event per document.
+    if len(entries) == 1:
+        on_event(f"{entries[0].document_id} submitted, transaction {transaction_id}")
+    else:
+        ids = ", ".join(entry.document_id for entry in entries)
+        on_event(f"{len(entries)} documents submitted, transaction {transaction_id}: {ids}")
 
 
 def _request_body(kind: DocumentKind, entries: list) -> tuple[dict, dict[str, int]]:

@@ -93,20 +93,21 @@ def send_and_poll(sandbox, tmp_path, po_numbers: list[str], per_call: int, bad: 
         elif bad is not None:
             documents.insert(1, acknowledgement(client, bad))
         counting = CountingClient(client)
-        sent = record_and_submit(ledger, counting, ACKNOWLEDGEMENT, documents, per_call=per_call)
+        messages: list[str] = []
+        sent = record_and_submit(ledger, counting, ACKNOWLEDGEMENT, documents, on_event=messages.append, per_call=per_call)
         submissions = counting.submissions
         accepted = {document.document_id: ledger.get(document.document_id) for document in documents}
         polled = poll_transactions(ledger, counting, deadline_seconds=30, first_delay=0.05)
         final = {document.document_id: ledger.get(document.document_id) for document in documents}
         histories = {document.document_id: ledger.history(document.document_id) for document in documents}
-    return sent, submissions, accepted, polled, counting.status_requests, final, histories
+    return sent, submissions, accepted, polled, counting.status_requests, final, histories, messages
 
 
 def test_five_acknowledgements_in_three_calls(sandbox, open_orders, tmp_path):
     numbers = open_orders[:5]
     ids = [f"acknowledgement:{number}" for number in numbers]
 
-    sent, submissions, accepted, polled, status_requests, final, _ = send_and_poll(sandbox, tmp_path, numbers, per_call=2)
+    sent, submissions, accepted, polled, status_requests, final, _, messages = send_and_poll(sandbox, tmp_path, numbers, per_call=2)
 
     # 5 documents, 2 to a call: calls of 2, 2 and 1.
     assert sent.submitted == 5
@@ -115,6 +116,13 @@ def test_five_acknowledgements_in_three_calls(sandbox, open_orders, tmp_path):
     assert accepted[ids[2]].transaction_id == accepted[ids[3]].transaction_id
     assert len({accepted[document_id].transaction_id for document_id in ids}) == 3
     assert [accepted[document_id].transaction_index for document_id in ids] == [0, 1, 0, 1, 0]
+    # One log line per call.
+    transactions = [accepted[document_id].transaction_id for document_id in (ids[0], ids[2], ids[4])]
+    assert messages == [
+        f"2 documents submitted, transaction {transactions[0]}: {ids[0]}, {ids[1]}",
+        f"2 documents submitted, transaction {transactions[1]}: {ids[2]}, {ids[3]}",
+        f"{ids[4]} submitted, transaction {transactions[2]}",
+    ]
     # One status request per transaction, each settling all of its documents.
     assert status_requests == 3
     assert polled.polled == 3
@@ -136,7 +144,7 @@ def test_bad_po_fails_alone_and_neighbours_go_again(sandbox, orders, open_orders
     bad_id = f"acknowledgement:{bad_po}"
     before = {number: len(received(sandbox, number)) for number in [*good, bad_po]}
 
-    sent, submissions, accepted, polled, status_requests, final, histories = send_and_poll(
+    sent, submissions, accepted, polled, status_requests, final, histories, _ = send_and_poll(
         sandbox, tmp_path, good, per_call=3, bad=bad if bad == "unknown" else bad_po
     )
 
