@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from raw_warehouse import CASE_ASIN, build_raw_warehouse
-from test_dbt_project import RUN_DATE_VARS, rows, run_dbt
+from test_dbt_project import RUN_DATE_VARS, rows, run_dbt, use_warehouse
 
 SECOND_ACCOUNT = "eu"
 SECOND_VENDOR_CODE = "VENDOREU"
@@ -72,9 +72,7 @@ def build(work_dir, monkeypatch, *, two_accounts: bool):
     build_raw_warehouse(warehouse)
     if two_accounts:
         add_second_account(warehouse)
-    monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    use_warehouse(monkeypatch, warehouse)
     result = run_dbt(["build", "--vars", RUN_DATE_VARS], work_dir)
     return result, warehouse
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from raw_warehouse import TABLES
-from test_dbt_project import rows, run_dbt
+from test_dbt_project import rows, run_dbt, use_warehouse
 
 MODELS = [
     "stg_vendor__purchase_orders",
@@ -69,9 +69,7 @@ def built(tmp_path_factory):
     warehouse = work_dir / "warehouse.duckdb"
     write_raw(warehouse)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, warehouse)
         sources = [f"source:vendor.{model.removeprefix('stg_vendor__')}" for model in MODELS]
         # Cautious: leave out tests that also read models outside this selection.
         result = run_dbt(["build", "--indirect-selection", "cautious", "--select", *MODELS, *sources], work_dir)

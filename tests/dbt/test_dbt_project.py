@@ -39,6 +39,13 @@ def run_dbt(arguments: list[str], work_dir: Path):
     return result
 
 
+def use_warehouse(monkeypatch: pytest.MonkeyPatch, warehouse: Path) -> None:
+    """Point dbt's profile at `warehouse` and switch off dbt's usage statistics."""
+    monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+
+
 def expected_invoice_id(shipment_id: str, purchase_order_number: str) -> str:
     digest = hashlib.md5(f"{shipment_id}|{purchase_order_number}".encode()).hexdigest()
     return f"{purchase_order_number[:8]}-{digest[:11].upper()}"
@@ -50,9 +57,7 @@ def built(tmp_path_factory):
     warehouse = work_dir / "warehouse.duckdb"
     build_raw_warehouse(warehouse)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, warehouse)
         result = run_dbt(["build", "--vars", RUN_DATE_VARS], work_dir)
         yield {"result": result, "warehouse": warehouse, "work_dir": work_dir}
 

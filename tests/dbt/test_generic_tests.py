@@ -7,7 +7,7 @@ table by hand.
 import duckdb
 import pytest
 
-from test_dbt_project import run_dbt
+from test_dbt_project import run_dbt, use_warehouse
 
 LINES = """
 create table main.lines (account varchar, po varchar, line varchar, ordered bigint, shipped bigint, cost decimal(18, 2));
@@ -30,9 +30,7 @@ def show(tmp_path_factory):
 
     def run(call: str) -> list[dict]:
         with pytest.MonkeyPatch.context() as monkeypatch:
-            monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-            monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-            monkeypatch.setenv("DO_NOT_TRACK", "1")
+            use_warehouse(monkeypatch, warehouse)
             result = run_dbt(["show", "--inline", "{{ " + call + " }}", "--limit", "100", "--quiet"], work_dir)
         assert result.success, result.exception
         table = result.result.results[0].agate_table

@@ -26,7 +26,7 @@ import duckdb
 import pytest
 
 from raw_warehouse import CASE_ASIN, DISCONTINUED_ASIN, EACH_ASIN, LOAD_ID, build_raw_warehouse
-from test_dbt_project import expected_invoice_id, rows, run_dbt
+from test_dbt_project import expected_invoice_id, rows, run_dbt, use_warehouse
 
 DAY_1 = "2026-12-04"
 DAY_2 = "2026-12-20"
@@ -241,9 +241,7 @@ def builds(tmp_path_factory):
     build_raw_warehouse(incremental)
     add_day_one_orders(incremental)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(incremental))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, incremental)
         monkeypatch.setenv("ACORN_RUN_DATE", DAY_1)
         day_one = run_dbt(["run"], work_dir)
         assert day_one.success, day_one.exception

@@ -5,7 +5,7 @@ from collections import Counter
 import duckdb
 import pytest
 from raw_warehouse import build_raw_warehouse
-from test_dbt_project import RUN_DATE_VARS, run_dbt
+from test_dbt_project import RUN_DATE_VARS, run_dbt, use_warehouse
 
 MISSING = ("vendor_forecasts", "vendor_inventory", "vendor_stock")
 
@@ -19,9 +19,7 @@ def built_without_reports(tmp_path_factory):
         for table in MISSING:
             con.execute(f"drop table raw_vendor.{table}")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, warehouse)
         # dbt's unit tests read the columns of the sources they stand in for, so they need the
         # tables; the scheduled build leaves them out too.
         result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", RUN_DATE_VARS], work_dir)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from test_dbt_project import rows, run_dbt
+from test_dbt_project import rows, run_dbt, use_warehouse
 
 MODELS = [
     "stg_vendor__vendor_traffic",
@@ -49,9 +49,7 @@ def built(tmp_path_factory):
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, warehouse)
         result = run_dbt(["build", "--select", *MODELS], work_dir)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         yield result, con

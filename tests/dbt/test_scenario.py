@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from scenario_warehouse import build_scenario_warehouse, invoice_id
-from test_dbt_project import rows, run_dbt
+from test_dbt_project import rows, run_dbt, use_warehouse
 
 SELECTION = ["+po_line_reconciliation", "+invoice_reconciliation", "+shortage_claims"]
 
@@ -121,9 +121,7 @@ def scenario(tmp_path_factory):
     warehouse = work_dir / "warehouse.duckdb"
     build_scenario_warehouse(warehouse)
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ACORN_WAREHOUSE", str(warehouse))
-        monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        use_warehouse(monkeypatch, warehouse)
         result = run_dbt(
             ["build", "--select", *SELECTION, "--indirect-selection", "cautious",
              "--exclude-resource-type", "unit_test", "--vars", "{run_date: '2026-12-04'}"],
