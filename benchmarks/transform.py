@@ -77,6 +77,7 @@ def restore_before_daily(warehouse: Path, before: Path, models: list[str]) -> No
 
 
 def copy_warehouse(data_dir: Path, name: str) -> Path:
+    """Copy the warehouse file of `data_dir` to `name` in the same folder; return the copy's path."""
     copy = data_dir / name
     shutil.copyfile(data_dir / "warehouse.duckdb", copy)
     return copy
