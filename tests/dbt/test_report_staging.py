@@ -59,12 +59,12 @@ def test_only_margin_above_one_fails(built):
     result, _ = built
     statuses = {str(node.node.unique_id): str(node.status) for node in result.result.results}
 
-    failed = sorted(node for node, status in statuses.items() if status not in ("success", "pass"))
-    assert len(failed) == 1
-    assert failed[0].startswith("test.acorn.expression_is_true_stg_vendor__vendor_net_pure_product_margin_")
+    failed = [node for node in result.result.results if str(node.status) not in ("success", "pass")]
+    assert [node.node.name for node in failed] == ["stg_vendor__vendor_net_pure_product_margin_rules"]
+    assert failed[0].failures == 1
     assert statuses["model.acorn.stg_vendor__vendor_traffic"] == "success"
-    # The three models and their 13 data tests.
-    assert len(statuses) == 3 + 13
+    # The three models, each with a primary_key and a rules test.
+    assert len(statuses) == 3 + 6
 
 
 def test_traffic_period_normalised(built):
