@@ -50,6 +50,18 @@ def test_primary_key_duplicates_and_nulls(show):
     ]
 
 
+def test_primary_key_portable_query_finds_the_same_rows(show):
+    # The DuckDB query groups key hashes first; the portable one groups the key columns.
+    portable = show(f"default__primary_key_failures({RELATION}, ['account', 'po', 'line'])")
+    duckdb_rows = show(f"duckdb__primary_key_failures({RELATION}, ['account', 'po', 'line'])")
+
+    assert sorted(portable, key=lambda row: row["line"]) == [
+        {"account": "us", "po": "PO1", "line": "2", "row_count": 2},
+        {"account": "us", "po": None, "line": "3", "row_count": 1},
+    ]
+    assert sorted(duckdb_rows, key=lambda row: row["line"]) == sorted(portable, key=lambda row: row["line"])
+
+
 def test_primary_key_unique_passes(show):
     assert show(f"test_primary_key({RELATION}, ['account', 'line', 'shipped'])") == []
 
