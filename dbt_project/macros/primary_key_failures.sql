@@ -3,31 +3,7 @@
     `columns` that occurs more than once or has a null in any of its columns.
 #}
 {% macro default__primary_key_failures(model, columns) %}
-
-with
-
-counted as (
-
-    select
-        {{ columns | join(',\n        ') }},
-        count(*) as row_count
-    from {{ model }}
-    group by {{ columns | join(', ') }}
-
-),
-
-final as (
-
-    select * from counted
-    where row_count > 1
-        {%- for column in columns %}
-        or {{ column }} is null
-        {%- endfor %}
-
-)
-
-select * from final
-
+    {{ return(_primary_key_failures(model, columns, group_hashes_first=false)) }}
 {% endmacro %}
 
 {#
@@ -37,9 +13,14 @@ select * from final
     hash shared by two different keys reports nothing.
 #}
 {% macro duckdb__primary_key_failures(model, columns) %}
+    {{ return(_primary_key_failures(model, columns, group_hashes_first=true)) }}
+{% endmacro %}
+
+{% macro _primary_key_failures(model, columns, group_hashes_first) %}
 
 with
 
+{% if group_hashes_first -%}
 repeated_hashes as (
 
     select hash({{ columns | join(', ') }}) as key_hash
@@ -49,16 +30,19 @@ repeated_hashes as (
 
 ),
 
+{% endif -%}
 counted as (
 
     select
         {{ columns | join(',\n        ') }},
         count(*) as row_count
     from {{ model }}
+    {%- if group_hashes_first %}
     where hash({{ columns | join(', ') }}) in (select key_hash from repeated_hashes)
         {%- for column in columns %}
         or {{ column }} is null
         {%- endfor %}
+    {%- endif %}
     group by {{ columns | join(', ') }}
 
 ),
