@@ -50,16 +50,33 @@ def test_primary_key_duplicates_and_nulls(show):
     ]
 
 
-def test_primary_key_portable_query_finds_the_same_rows(show):
-    # The DuckDB query groups key hashes first; the portable one groups the key columns.
-    portable = show(f"default__primary_key_failures({RELATION}, ['account', 'po', 'line'])")
-    duckdb_rows = show(f"duckdb__primary_key_failures({RELATION}, ['account', 'po', 'line'])")
+@pytest.mark.parametrize(
+    ("null_keys_fail", "expected"),
+    [
+        (
+            "true",
+            [
+                {"account": "us", "po": "PO1", "line": "2", "row_count": 2},
+                {"account": "us", "po": None, "line": "3", "row_count": 1},
+            ],
+        ),
+        ("false", [{"account": "us", "po": "PO1", "line": "2", "row_count": 2}]),
+    ],
+)
+def test_key_failures_portable_matches_duckdb(show, null_keys_fail, expected):
+    # The DuckDB query groups key hashes first. The portable one groups the key columns.
+    portable = show(f"default__key_failures({RELATION}, ['account', 'po', 'line'], {null_keys_fail})")
+    duckdb_rows = show(f"duckdb__key_failures({RELATION}, ['account', 'po', 'line'], {null_keys_fail})")
 
-    assert sorted(portable, key=lambda row: row["line"]) == [
-        {"account": "us", "po": "PO1", "line": "2", "row_count": 2},
-        {"account": "us", "po": None, "line": "3", "row_count": 1},
-    ]
-    assert sorted(duckdb_rows, key=lambda row: row["line"]) == sorted(portable, key=lambda row: row["line"])
+    assert sorted(portable, key=lambda row: row["line"]) == expected
+    assert sorted(duckdb_rows, key=lambda row: row["line"]) == expected
+
+
+def test_unique_combination_lets_nulls_pass(show):
+    found = show(f"test_unique_combination_of_columns({RELATION}, ['account', 'po', 'line'])")
+
+    # The null-po line occurs once, so only the repeated ('us', 'PO1', '2') fails.
+    assert found == [{"account": "us", "po": "PO1", "line": "2", "row_count": 2}]
 
 
 def test_primary_key_unique_passes(show):

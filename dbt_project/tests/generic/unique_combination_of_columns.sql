@@ -1,28 +1,11 @@
 {#
     Fails with one row per combination of `combination_of_columns` that occurs more than once,
-    so a model whose grain is several columns can prove it.
+    so a model whose grain is several columns can prove it. Unlike `primary_key`, nulls pass:
+    it serves keys that may hold a null account. The query is `key_failures`
+    (macros/key_failures.sql).
 #}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
 
-with
-
-counted as (
-
-    select
-        {{ combination_of_columns | join(',\n        ') }},
-        count(*) as row_count
-    from {{ model }}
-    group by {{ combination_of_columns | join(', ') }}
-
-),
-
-final as (
-
-    select * from counted
-    where row_count > 1
-
-)
-
-select * from final
+{{ adapter.dispatch('key_failures', 'acorn')(model, combination_of_columns, null_keys_fail=false) }}
 
 {% endtest %}

@@ -1,9 +1,10 @@
 {#
-    The rows a `primary_key` test fails with (tests/generic/primary_key.sql): one per value of
-    `columns` that occurs more than once or has a null in any of its columns.
+    The rows a `primary_key` or `unique_combination_of_columns` test fails with: one per value
+    of `columns` that occurs more than once and, when `null_keys_fail`, one per value with a
+    null in any of its columns.
 #}
-{% macro default__primary_key_failures(model, columns) %}
-    {{ return(_primary_key_failures(model, columns, group_hashes_first=false)) }}
+{% macro default__key_failures(model, columns, null_keys_fail) %}
+    {{ return(_key_failures(model, columns, null_keys_fail, group_hashes_first=false)) }}
 {% endmacro %}
 
 {#
@@ -12,11 +13,19 @@
     the keys whose hash occurs twice, and keys with a null, are then grouped exactly, so a
     hash shared by two different keys reports nothing.
 #}
-{% macro duckdb__primary_key_failures(model, columns) %}
-    {{ return(_primary_key_failures(model, columns, group_hashes_first=true)) }}
+{% macro duckdb__key_failures(model, columns, null_keys_fail) %}
+    {{ return(_key_failures(model, columns, null_keys_fail, group_hashes_first=true)) }}
 {% endmacro %}
 
-{% macro _primary_key_failures(model, columns, group_hashes_first) %}
+{% macro _key_failures(model, columns, null_keys_fail, group_hashes_first) %}
+
+{%- set null_key_conditions -%}
+    {%- if null_keys_fail %}
+        {%- for column in columns %}
+        or {{ column }} is null
+        {%- endfor %}
+    {%- endif %}
+{%- endset -%}
 
 with
 
@@ -39,9 +48,7 @@ counted as (
     from {{ model }}
     {%- if group_hashes_first %}
     where hash({{ columns | join(', ') }}) in (select key_hash from repeated_hashes)
-        {%- for column in columns %}
-        or {{ column }} is null
-        {%- endfor %}
+        {{- null_key_conditions }}
     {%- endif %}
     group by {{ columns | join(', ') }}
 
@@ -51,9 +58,7 @@ final as (
 
     select * from counted
     where row_count > 1
-        {%- for column in columns %}
-        or {{ column }} is null
-        {%- endfor %}
+        {{- null_key_conditions }}
 
 )
 
